@@ -1,0 +1,215 @@
+"""The ``mlcryst`` command: parses options and calls the pipeline stages; nothing else.
+
+Exit codes are in :data:`mlcryst.errors.EXIT_CODES` (and the README).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .errors import EXIT_CODES, MlcrystError, ValidationFailed
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
+EXPORT_FORMATS = ("turtle", "nt", "jsonld", "xml")
+
+graph_option = click.option(
+    "--graph", "graph_file", type=click.Path(dir_okay=False, path_type=Path),
+    help="Read this RDF file (.ttl, .nt, .jsonld, .rdf) instead of building from the data.")
+data_option = click.option(
+    "--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
+    help="Curated data folder (default: the data shipped with mlcryst).")
+base_option = click.option(
+    "--base", default=None, metavar="IRI",
+    help="Base of the minted IRIs (default https://w3id.org/mlcryst/).")
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"mlcryst: error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(func: F) -> F:
+    """Turn library errors into a message on stderr and the documented exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ValidationFailed as exc:
+            click.echo(f"mlcryst: error: {exc}", err=True)
+            for v in exc.violations:
+                click.echo(f"  {v}", err=True)
+            click.echo("nothing was written", err=True)
+            sys.exit(exc.exit_code)
+        except MlcrystError as exc:
+            _fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _open(graph_file: Path | None, data_dir: Path | None = None, base: str | None = None) -> Any:
+    from .store import open_graph
+
+    return open_graph(graph_file, data_dir=data_dir, base=base)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="Exit codes: " + "; ".join(f"{k} {v}" for k, v in EXIT_CODES.items()))
+@click.version_option(package_name="mlcryst")
+def main() -> None:
+    """A knowledge graph of machine learning in crystallography (Billinge & Proffen, Table 1)."""
+
+
+@main.command()
+@click.option("--out", "out_dir", default="dist", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@data_option
+@base_option
+@handle_errors
+def build(out_dir: Path, data_dir: Path | None, base: str | None) -> None:
+    """Build the graph from the data, validate it, and write Turtle, N-Triples and JSON-LD."""
+    from .pipeline import build as run_build
+
+    report = run_build(out_dir, data_dir=data_dir, base=base)
+    click.echo(f"{report.papers} papers ({report.table1_rows} Table 1 rows), {report.people} "
+               f"people, {report.references} references: {report.triples} triples; "
+               "conforms to the shapes")
+    for w in report.warnings:
+        click.echo(f"  warning: {w}")
+    for path in report.written:
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@data_option
+@handle_errors
+def validate(file: Path | None, data_dir: Path | None) -> None:
+    """Check FILE (default: the graph built from the data) against the SHACL shapes."""
+    from .validate import check
+
+    graph = _open(file, data_dir)
+    warnings = check(graph)
+    for w in warnings:
+        click.echo(f"  {w.severity.lower()}: {w}")
+    click.echo(f"{file or 'the built graph'}: conforms ({len(graph)} triples)")
+
+
+def _parse_params(params: tuple[str, ...]) -> dict[str, Any]:
+    from rdflib import Literal, URIRef
+
+    from .namespaces import PREFIXES
+
+    out: dict[str, Any] = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{item!r}: expected NAME=VALUE", param_hint="--param")
+        prefix, colon, local = value.partition(":")
+        if value.startswith("<") and value.endswith(">"):
+            out[name] = URIRef(value[1:-1])
+        elif colon and prefix in PREFIXES and not local.startswith("//"):
+            out[name] = URIRef(PREFIXES[prefix] + local)
+        else:
+            out[name] = Literal(value)
+    return out
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--sparql", "sparql_text", metavar="TEXT", help="Run this query text.")
+@graph_option
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table",
+              show_default=True, help="Output format (csv/tsv/json/xml: SPARQL 1.1 results).")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query variable (repeatable); <iri> or prefix:local give an IRI.")
+@handle_errors
+def query(name: str | None, sparql_text: str | None, graph_file: Path | None, fmt: str,
+          params: tuple[str, ...]) -> None:
+    """Run a named query (see `mlcryst queries`), a .rq file, or --sparql TEXT."""
+    from .query import find_query, run
+    from .results import render
+
+    if bool(name) == bool(sparql_text):
+        raise click.UsageError("give a query NAME or FILE, or --sparql TEXT (one of them)")
+    q = find_query(name) if name else sparql_text
+    assert q is not None
+    graph = _open(graph_file)
+    result = run(graph, q, _parse_params(params))
+    click.echo(render(result, fmt, graph), nl=False)
+
+
+@main.command()
+@handle_errors
+def queries() -> None:
+    """List the named queries: name, then the question each answers."""
+    from .query import list_queries
+
+    items = list_queries()
+    width = max(len(q.name) for q in items)
+    for q in items:
+        click.echo(f"{q.name.ljust(width)}  {q.question}")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle",
+              show_default=True)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here (atomically) instead of standard output.")
+@graph_option
+@data_option
+@base_option
+@handle_errors
+def export(fmt: str, out_file: Path | None, graph_file: Path | None, data_dir: Path | None,
+           base: str | None) -> None:
+    """Serialise the graph (deterministic, canonical blank nodes)."""
+    from .export import serialize
+    from .fileio import write_atomic
+
+    data = serialize(_open(graph_file, data_dir, base), fmt)
+    if out_file:
+        write_atomic(out_file, data)
+        click.echo(f"wrote {out_file}")
+    else:
+        click.echo(data.decode("utf-8"), nl=False)
+
+
+@main.command()
+@data_option
+@click.option("--row", type=int, help="Only this Table 1 row.")
+@handle_errors
+def tags(data_dir: Path | None, row: int | None) -> None:
+    """Show how each Table 1 phrase was mapped to concepts (labels or curated override)."""
+    from .build import load_vocabularies
+    from .load import load_dataset
+    from .tagging import tag_dataset, vocabulary_from_graph
+
+    ds = load_dataset(data_dir)
+    vocab_graph = load_vocabularies()
+    result = tag_dataset(ds, vocabulary_from_graph(vocab_graph))
+    nm = vocab_graph.namespace_manager
+    from .namespaces import bind_prefixes
+
+    bind_prefixes(vocab_graph)
+    for paper in ds.table1():
+        if row is not None and paper.row != row:
+            continue
+        click.echo(f"row {paper.row}  {paper.short_label()}")
+        for pt in result[paper.key].phrases:
+            concepts = ", ".join(nm.curie(str(c)) for c in pt.concepts) or "(no concept)"
+            via = "" if pt.via == "labels" else f"  [{pt.via}]"
+            click.echo(f"    {pt.column:8} {pt.phrase!r} -> {concepts}{via}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

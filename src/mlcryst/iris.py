@@ -1,0 +1,79 @@
+"""Stable, readable IRIs for the things in the graph, all under one configurable base.
+
+>>> iris = Iris("https://example.org/kg/")
+>>> str(iris.paper("acta-a-33-13"))
+'https://example.org/kg/paper/acta-a-33-13'
+>>> str(iris.person("juhas-p"))
+'https://example.org/kg/person/juhas-p'
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from rdflib import URIRef
+
+from .errors import MlcrystError
+from .namespaces import DEFAULT_BASE
+from .records import slug
+
+
+class Iris:
+    """Mints IRIs for data items under ``base`` (which must end in ``/`` or ``#``)."""
+
+    def __init__(self, base: str | None = None) -> None:
+        base = base or DEFAULT_BASE
+        parts = urlsplit(base)
+        if parts.scheme not in ("http", "https", "urn") or not (parts.netloc or parts.scheme == "urn"):
+            raise MlcrystError(f"the IRI base {base!r} is not an absolute http(s) IRI")
+        if not base.endswith(("/", "#")):
+            base += "/"
+        self.base = base
+
+    def _iri(self, *segments: str) -> URIRef:
+        return URIRef(self.base + "/".join(segments))
+
+    def dataset(self) -> URIRef:
+        return self._iri("dataset")
+
+    def paper(self, key: str) -> URIRef:
+        return self._iri("paper", key)
+
+    def work(self, key: str) -> URIRef:
+        return self._iri("work", key)
+
+    def person(self, pid: str, organization: bool = False) -> URIRef:
+        return self._iri("organization" if organization else "person", pid)
+
+    def journal(self, key: str) -> URIRef:
+        return self._iri("journal", key)
+
+    def editorial(self) -> URIRef:
+        return self._iri("editorial")
+
+    def collection(self) -> URIRef:
+        return self._iri("collection")
+
+    def table(self) -> URIRef:
+        return self._iri("editorial", "table-1")
+
+    def row(self, n: int) -> URIRef:
+        return self._iri("editorial", "table-1", f"row-{n}")
+
+    def abbreviations(self) -> URIRef:
+        return self._iri("editorial", "table-1", "abbreviations")
+
+    def abbreviation(self, abbr: str) -> URIRef:
+        return self._iri("editorial", "table-1", "abbreviations", slug(abbr))
+
+    def reference(self, key: str) -> URIRef:
+        return self._iri("editorial", "reference", key)
+
+    def database(self, key: str) -> URIRef:
+        return self._iri("database", key)
+
+    def standard(self, key: str) -> URIRef:
+        return self._iri("standard", key)
+
+    def software(self, key: str) -> URIRef:
+        return self._iri("software", key)

@@ -1,0 +1,79 @@
+"""Write query results: a readable table for people, SPARQL 1.1 results formats for programs.
+
+>>> from rdflib import Graph
+>>> g = Graph().parse(data="<urn:x> <urn:p> 1 .", format="turtle")
+>>> print(render(g.query("SELECT ?s ?o WHERE { ?s ?p ?o }"), "table", g), end="")
+s      o
+-----  -
+urn:x  1
+"""
+
+from __future__ import annotations
+
+import shutil
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.query import Result
+
+from .errors import QueryError
+
+#: --format choices; the last four are the SPARQL 1.1 results formats.
+FORMATS = ("table", "csv", "tsv", "json", "xml")
+MAX_CELL = 70
+
+
+def _cell(term: object, graph: Graph | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        if graph is not None:
+            try:
+                return graph.namespace_manager.curie(str(term), generate=False)
+            except (ValueError, KeyError):
+                return str(term)
+        return str(term)
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        return str(term)
+    return str(term)
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def table(result: Result, graph: Graph | None = None, width: int | None = None) -> str:
+    """An aligned plain-text table; long cells are clipped to fit the terminal."""
+    if result.type == "ASK":
+        return ("true" if result.askAnswer else "false") + "\n"
+    names = [str(v) for v in result.vars or []]
+    body = [[_cell(row[i], graph) for i in range(len(names))] for row in result]  # type: ignore[index]
+    total = width or shutil.get_terminal_size((120, 24)).columns
+    limit = max(12, min(MAX_CELL, (total - 2 * len(names)) // max(1, len(names)) * 2))
+    body = [[_clip(c, limit) for c in row] for row in body]
+    widths = [max([len(n)] + [len(r[i]) for r in body]) for i, n in enumerate(names)]
+    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in body]
+    return "\n".join(lines) + "\n"
+
+
+def render(result: Result, fmt: str, graph: Graph | None = None) -> str:
+    """Render a result in ``fmt`` (one of ``FORMATS``); CONSTRUCT/DESCRIBE give Turtle."""
+    if fmt not in FORMATS:
+        raise QueryError(f"unknown results format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        g = result.graph
+        assert g is not None
+        if graph is not None:
+            for prefix, ns in graph.namespaces():
+                g.bind(prefix, ns, override=True)
+        return g.serialize(format="turtle")
+    if fmt == "table":
+        return table(result, graph)
+    data = result.serialize(format=fmt, encoding="utf-8")
+    assert data is not None
+    text = data.decode("utf-8")
+    return text if text.endswith("\n") else text + "\n"
