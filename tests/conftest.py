@@ -15,7 +15,7 @@ from mlcryst.records import Dataset
 from mlcryst.resources import resource_dir
 
 REPO = Path(__file__).resolve().parent.parent
-SEED = REPO.parent / "shared" / "seeds" / "000_f79cb4de27737833.txt"
+SEED = Path(__file__).resolve().parent / "data" / "editorial.txt"
 FIXTURES = Path(__file__).resolve().parent / "data"
 
 
