@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -41,3 +43,45 @@ def data_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+# --- SPARQL servers on loopback (tests/servers.py; marked `server`) ------------------------
+
+
+@pytest.fixture(scope="session")
+def graph_ntriples(graph: Graph) -> tuple[bytes, int]:
+    """The built graph as canonical N-Triples, and how many triples that is."""
+    from mlcryst.export import serialize
+
+    data = serialize(graph, "nt")
+    return data, sum(1 for line in data.splitlines() if line.strip())
+
+
+@pytest.fixture(scope="session")
+def embedded_oxigraph(graph_ntriples: tuple[bytes, int]) -> Any:
+    """The built graph in an in-process Oxigraph store: fast reference answers."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    store.load(graph_ntriples[0], format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return store
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """An Oxigraph server on a free loopback port, stopped at the end of the session."""
+    from .servers import start_oxigraph
+
+    server = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A Virtuoso server on free loopback ports (digest auth, a low ResultSetMaxRows)."""
+    from .servers import start_virtuoso
+
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    yield server
+    server.stop()

@@ -79,7 +79,7 @@ def test_row_matches_seed_field_by_field(graph: Graph, from_graph: dict[int, dic
     names = printed.replace(" & ", ", ").split(", ")
     printed_authors = [f"{names[i]}, {names[i + 1]}" for i in range(0, len(names), 2)]
     assert len(printed_authors) == len(got["authors"])
-    for form, person in zip(printed_authors, got["authors"]):
+    for form, person in zip(printed_authors, got["authors"], strict=True):
         forms = {str(graph.value(person, RDFS.label))}
         forms |= {str(v) for v in graph.objects(person, SKOS.altLabel)}
         assert form in forms, f"{form!r} is not a recorded form of {person}"

@@ -5,7 +5,7 @@
 >>> from rdflib import URIRef
 >>> from mlcryst.namespaces import FABIO
 >>> (URIRef("https://w3id.org/mlcryst/paper/acta-a-33-13"), None, FABIO.JournalArticle) in g
-False
+True
 >>> len(list(g.subjects(predicate=None, object=FABIO.JournalArticle))) >= 80
 True
 """
@@ -15,7 +15,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from . import __version__
@@ -35,6 +34,41 @@ from .namespaces import (
 from .records import AuthorRef, Dataset, Paper, Reference, display_name
 from .resources import resource_dir
 from .tagging import PaperTags, tag_dataset, vocabulary_from_graph
+
+
+class _Terms:
+    """A namespace whose terms are made once (rdflib makes a new URIRef on every access)."""
+
+    def __init__(self, ns: object) -> None:
+        self._ns = ns
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = getattr(self._ns, name)
+        setattr(self, name, term)
+        return term  # type: ignore[no-any-return]
+
+
+(DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD, BIBO, BIRO, CITO, CSVW, DCMITYPE, FABIO,
+ MLC, PRISM) = (_Terms(ns) for ns in (DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD, BIBO,
+                                      BIRO, CITO, CSVW, DCMITYPE, FABIO, MLC, PRISM))
+_LITERALS: dict[object, Literal] = {}
+
+
+def _lit(value: int) -> Literal:
+    """Literals of small recurring values (volumes, pages, years), made once."""
+    lit = _LITERALS.get(value)
+    if lit is None:
+        lit = _LITERALS[value] = Literal(value)
+    return lit
+
+
+def _year(year: int) -> Literal:
+    key = ("year", year)
+    lit = _LITERALS.get(key)
+    if lit is None:
+        lit = _LITERALS[key] = Literal(f"{year:04d}", datatype=XSD.gYear)
+    return lit
+
 
 REFERENCE_CLASSES = {
     "article": FABIO.JournalArticle,
@@ -58,31 +92,49 @@ def load_vocabularies(folder: Path | None = None) -> Graph:
 
 
 def build_graph(ds: Dataset, base: str | None = None, vocabularies: Graph | None = None,
-                tags: dict[str, PaperTags] | None = None) -> Graph:
+                tags: dict[str, PaperTags] | None = None,
+                triples: list[Triple] | None = None) -> Graph:
     """Build the knowledge graph of ``ds`` under the IRI ``base``.
 
     The vocabularies (``ontology/*.ttl`` unless given) are part of the result, so the graph
     is self-contained for queries that walk ``skos:broader``.
     """
     vocab_graph = vocabularies if vocabularies is not None else load_vocabularies()
-    if tags is None:
-        tags = tag_dataset(ds, vocabulary_from_graph(vocab_graph))
-    iris = Iris(base)
+    if triples is None:
+        triples = build_triples(ds, base, vocab_graph, tags)
     g = Graph()
     bind_prefixes(g)
     g += vocab_graph
-    _Builder(ds, iris, g, tags).run()
+    g.addN((s, p, o, g) for s, p, o in triples)
     return g
 
 
-class _Builder:
-    def __init__(self, ds: Dataset, iris: Iris, g: Graph, tags: dict[str, PaperTags]) -> None:
-        self.ds, self.iris, self.g, self.tags = ds, iris, g, tags
-        self.people_done: set[str] = set()
-        self.paper_by_ref: dict[str, URIRef] = {}
+def build_triples(ds: Dataset, base: str | None = None, vocabularies: Graph | None = None,
+                  tags: dict[str, PaperTags] | None = None) -> list[Triple]:
+    """The data triples of ``ds`` (without the vocabularies), in build order, as a list.
 
-    def add(self, s: URIRef | BNode, p: URIRef, o: URIRef | BNode | Literal) -> None:
-        self.g.add((s, p, o))
+    Bulk-loading one list is much faster than adding triples one by one, and lets another
+    store (Oxigraph, see :mod:`mlcryst.oxstore`) take the same triples.
+    """
+    vocab_graph = vocabularies if vocabularies is not None else load_vocabularies()
+    if tags is None:
+        tags = tag_dataset(ds, vocabulary_from_graph(vocab_graph))
+    builder = _Builder(ds, Iris(base), vocab_graph, tags)
+    builder.run()
+    return builder.triples
+
+
+Triple = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal]
+
+
+class _Builder:
+    def __init__(self, ds: Dataset, iris: Iris, vocab: Graph, tags: dict[str, PaperTags]) -> None:
+        self.ds, self.iris, self.vocab, self.tags = ds, iris, vocab, tags
+        self.triples: list[Triple] = []
+        self.add = lambda s, p, o: self.triples.append((s, p, o))
+        self.people_done: dict[str, URIRef] = {}
+        self.journal_iris: dict[str, URIRef] = {}
+        self.paper_by_ref: dict[str, URIRef] = {}
 
     def run(self) -> None:
         self.dataset_description()
@@ -116,16 +168,24 @@ class _Builder:
         self.add(node, FABIO.hasShortTitle, Literal(j.abbreviation))
         self.add(node, RDFS.label, Literal(j.title))
         if j.first_year is not None and j.first_volume is not None:
-            self.add(node, MLC.firstPublicationYear, Literal(f"{j.first_year:04d}", datatype=XSD.gYear))
+            year = Literal(f"{j.first_year:04d}", datatype=XSD.gYear)
+            self.add(node, MLC.firstPublicationYear, year)
             self.add(node, MLC.firstVolume, Literal(j.first_volume))
         return node
 
+    def journal_iri(self, key: str) -> URIRef:
+        node = self.journal_iris.get(key)
+        if node is None:
+            node = self.journal_iris[key] = self.iris.journal(key)
+        return node
+
     def person(self, ref: AuthorRef) -> URIRef:
+        done = self.people_done.get(ref.person)
+        if done is not None:
+            return done
         p = self.ds.people[ref.person]
         node = self.iris.person(p.id, organization=p.is_organization)
-        if p.id in self.people_done:
-            return node
-        self.people_done.add(p.id)
+        self.people_done[p.id] = node
         if p.is_organization:
             self.add(node, RDF.type, FOAF.Organization)
             self.add(node, FOAF.name, Literal(p.name))
@@ -147,8 +207,14 @@ class _Builder:
         people = [self.person(a) for a in authors]
         for node in people:
             self.add(work, DCTERMS.creator, node)
-        head = BNode()
-        Collection(self.g, head, people)
+        head = cell = BNode()
+        for i, node in enumerate(people):  # an rdf:List, as rdflib.collection.Collection makes
+            if i:
+                nxt = BNode()
+                self.add(cell, RDF.rest, nxt)
+                cell = nxt
+            self.add(cell, RDF.first, node)
+        self.add(cell, RDF.rest, RDF.nil)
         self.add(work, BIBO.authorList, head)
 
     def editorial(self) -> URIRef:
@@ -193,11 +259,11 @@ class _Builder:
         node = self.iris.paper(paper.key)
         self.add(node, RDF.type, FABIO.JournalArticle)
         self.add(node, RDFS.label, Literal(paper.short_label()))
-        self.add(node, FABIO.hasPublicationYear, Literal(f"{paper.year:04d}", datatype=XSD.gYear))
-        self.add(node, PRISM.volume, Literal(paper.volume))
-        self.add(node, PRISM.startingPage, Literal(paper.first_page))
-        self.add(node, PRISM.endingPage, Literal(paper.last_page))
-        self.add(node, DCTERMS.isPartOf, self.iris.journal(paper.journal))
+        self.add(node, FABIO.hasPublicationYear, _year(paper.year))
+        self.add(node, PRISM.volume, _lit(paper.volume))
+        self.add(node, PRISM.startingPage, _lit(paper.first_page))
+        self.add(node, PRISM.endingPage, _lit(paper.last_page))
+        self.add(node, DCTERMS.isPartOf, self.journal_iri(paper.journal))
         self.add(node, DCTERMS.bibliographicCitation, Literal(self.ds.citation(paper)))
         self.add(node, MLC.problemStatement, Literal(paper.problem))
         self.add(node, MLC.approachStatement, Literal(paper.approach))
@@ -298,7 +364,7 @@ class _Builder:
                 self.add(node, PROV.wasDerivedFrom, self.paper_by_ref[sw.derived_from])
             if sw.method:
                 concept = URIRef(f"https://w3id.org/mlcryst/method/{sw.method}")
-                if (concept, RDF.type, SKOS.Concept) not in self.g:
+                if (concept, RDF.type, SKOS.Concept) not in self.vocab:
                     raise DataError(f"unknown method concept {sw.method!r}", file=sw.where.file,
                                     line=sw.where.line, record=f"software {sw.key}", field="method")
                 self.add(node, MLC.implementsMethod, concept)

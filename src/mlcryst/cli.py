@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
+from .commands.remote import endpoint_options
 from .errors import EXIT_CODES, MlcrystError, ValidationFailed
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -29,6 +30,13 @@ data_option = click.option(
 base_option = click.option(
     "--base", default=None, metavar="IRI",
     help="Base of the minted IRIs (default https://w3id.org/mlcryst/).")
+
+
+store_option = click.option(
+    "--store", type=click.Choice(("auto", "rdflib", "oxigraph")), default="auto",
+    show_default=True,
+    help="Where the graph is held: rdflib, or Oxigraph (much faster at scale); auto picks "
+         "Oxigraph above 2000 papers or a 5 MB graph file (docs/benchmarks.md).")
 
 
 def _fail(message: str, code: int) -> None:
@@ -75,12 +83,18 @@ def main() -> None:
               type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @data_option
 @base_option
+@click.option("--no-visuals", "no_visuals", is_flag=True,
+              help="Skip the interactive page (mlcryst.html) and the figures (figures/).")
+@store_option
 @handle_errors
-def build(out_dir: Path, data_dir: Path | None, base: str | None) -> None:
-    """Build the graph from the data, validate it, and write Turtle, N-Triples and JSON-LD."""
+def build(out_dir: Path, data_dir: Path | None, base: str | None, no_visuals: bool,
+          store: str) -> None:
+    """Build the graph from the data, validate it, and write Turtle, N-Triples and JSON-LD,
+    the interactive page and the figures."""
     from .pipeline import build as run_build
 
-    report = run_build(out_dir, data_dir=data_dir, base=base)
+    report = run_build(out_dir, data_dir=data_dir, base=base, visuals=not no_visuals,
+                       store=store)
     click.echo(f"{report.papers} papers ({report.table1_rows} Table 1 rows), {report.people} "
                f"people, {report.references} references: {report.triples} triples; "
                "conforms to the shapes")
@@ -93,12 +107,14 @@ def build(out_dir: Path, data_dir: Path | None, base: str | None) -> None:
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @data_option
+@store_option
 @handle_errors
-def validate(file: Path | None, data_dir: Path | None) -> None:
+def validate(file: Path | None, data_dir: Path | None, store: str) -> None:
     """Check FILE (default: the graph built from the data) against the SHACL shapes."""
+    from .store import open_graph
     from .validate import check
 
-    graph = _open(file, data_dir)
+    graph = open_graph(file, data_dir=data_dir, store=store)
     warnings = check(graph)
     for w in warnings:
         click.echo(f"  {w.severity.lower()}: {w}")
@@ -133,19 +149,43 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, Any]:
               show_default=True, help="Output format (csv/tsv/json/xml: SPARQL 1.1 results).")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a query variable (repeatable); <iri> or prefix:local give an IRI.")
+@endpoint_options
+@click.option("--store", type=click.Choice(("auto", "rdflib", "oxigraph")), default="auto",
+              show_default=True, help="Query engine: auto is Oxigraph (same answers, faster; the "
+              "built graph is cached), rdflib on request.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              metavar="SECONDS", help="Stop the query after this long (0: no time limit).")
+@click.option("--max-memory", "max_memory", type=click.IntRange(min=0), default=None,
+              metavar="MB", help="Stop the query past this much memory beyond the loaded graph "
+              "(default 2048 or half the RAM; 0: no memory limit).")
 @handle_errors
 def query(name: str | None, sparql_text: str | None, graph_file: Path | None, fmt: str,
-          params: tuple[str, ...]) -> None:
+          params: tuple[str, ...], endpoint: str | None, named_graph: str, user: str | None,
+          password: str | None, store: str, timeout: float, max_memory: int | None) -> None:
     """Run a named query (see `mlcryst queries`), a .rq file, or --sparql TEXT."""
     from .query import find_query, run
-    from .results import render
 
     if bool(name) == bool(sparql_text):
         raise click.UsageError("give a query NAME or FILE, or --sparql TEXT (one of them)")
     q = find_query(name) if name else sparql_text
     assert q is not None
+    if endpoint:  # a SPARQL server (docs/servers.md)
+        if graph_file:
+            raise click.UsageError("--graph FILE and --endpoint URL exclude each other")
+        from .commands.remote import query_endpoint
+
+        click.echo(query_endpoint(endpoint, q, _parse_params(params), fmt, user=user,
+                                  password=password, named_graph=named_graph), nl=False)
+        return
+    if store != "rdflib":  # Oxigraph, without importing rdflib (docs/benchmarks.md)
+        from .commands.scale import query_oxigraph
+
+        click.echo(query_oxigraph(q, graph_file, params, fmt, timeout, max_memory), nl=False)
+        return
+    from .results import render
+
     graph = _open(graph_file)
-    result = run(graph, q, _parse_params(params))
+    result = run(graph, q, _parse_params(params), timeout=timeout, memory_mb=max_memory)
     click.echo(render(result, fmt, graph), nl=False)
 
 
@@ -169,14 +209,25 @@ def queries() -> None:
 @graph_option
 @data_option
 @base_option
+@store_option
 @handle_errors
 def export(fmt: str, out_file: Path | None, graph_file: Path | None, data_dir: Path | None,
-           base: str | None) -> None:
+           base: str | None, store: str) -> None:
     """Serialise the graph (deterministic, canonical blank nodes)."""
-    from .export import serialize
     from .fileio import write_atomic
+    from .oxstore import choose, count_papers
 
-    data = serialize(_open(graph_file, data_dir, base), fmt)
+    chosen = choose(store, papers=None if graph_file else count_papers(data_dir),
+                    path=graph_file)
+    if chosen == "oxigraph":
+        from .oxstore import open_store
+        from .oxstore import serialize as ox_serialize
+
+        data = ox_serialize(open_store(graph_file, data_dir=data_dir, base=base), fmt)
+    else:
+        from .export import serialize
+
+        data = serialize(_open(graph_file, data_dir, base), fmt)
     if out_file:
         write_atomic(out_file, data)
         click.echo(f"wrote {out_file}")
@@ -210,6 +261,19 @@ def tags(data_dir: Path | None, row: int | None) -> None:
             via = "" if pt.via == "labels" else f"  [{pt.via}]"
             click.echo(f"    {pt.column:8} {pt.phrase!r} -> {concepts}{via}")
 
+
+from .commands.visual import network, plot, stats, viz  # noqa: E402
+
+for _command in (viz, network, stats, plot):
+    main.add_command(_command)
+
+from .commands.remote import push  # noqa: E402
+
+main.add_command(push)
+
+from .commands.scale import synth  # noqa: E402
+
+main.add_command(synth)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -24,7 +24,8 @@ class Iris:
     def __init__(self, base: str | None = None) -> None:
         base = base or DEFAULT_BASE
         parts = urlsplit(base)
-        if parts.scheme not in ("http", "https", "urn") or not (parts.netloc or parts.scheme == "urn"):
+        absolute = parts.netloc or parts.scheme == "urn"
+        if parts.scheme not in ("http", "https", "urn") or not absolute:
             raise MlcrystError(f"the IRI base {base!r} is not an absolute http(s) IRI")
         if not base.endswith(("/", "#")):
             base += "/"

@@ -18,16 +18,10 @@ from .errors import DataError, DataErrors
 from .fields import Fields
 from .records import (
     AuthorRef,
-    Database,
     Dataset,
-    Editorial,
     Journal,
-    Override,
     Paper,
     Person,
-    Reference,
-    Software,
-    Standard,
     Variant,
     Where,
     slug,
@@ -231,7 +225,8 @@ def load_papers(path: Path, journals: dict[str, Journal], people: _People,
         source = rec.text("source", required=False)
         rec.finish()
         if row is None and source is None:
-            rec.error("source", "a paper that is not a Table 1 row needs a source (where it is from)")
+            rec.error("source",
+                      "a paper that is not a Table 1 row needs a source (where it is from)")
         journal = journals.get(jkey or "")
         if jkey and journal is None:
             rec.error("journal", f"unknown journal {jkey!r} (not in journals.yaml)")
@@ -246,7 +241,8 @@ def load_papers(path: Path, journals: dict[str, Journal], people: _People,
             continue
         assert jkey and year and volume and pages and problem and approach
         paper = Paper(jkey, year, volume, pages[0], pages[1], authors, problem, approach,
-                      rec.where, row, tuple(sources), title, doi, source)
+                      rec.where, row, tuple(sources), title, doi, source,
+                      tuple((k, rec.line_of(k)) for k in ("problem", "approach", "pages")))
         if paper.key in keys:
             rec.error("pages", f"same journal, volume and first page as the paper at line "
                                f"{keys[paper.key]}")

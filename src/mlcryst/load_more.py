@@ -4,8 +4,8 @@ the editorial, the tagging overrides, and the checks that span files."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import DataError

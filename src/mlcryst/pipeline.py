@@ -24,18 +24,56 @@ class BuildReport:
 
 
 def build(out_dir: Path | str | None = "dist", *, data_dir: Path | str | None = None,
-          base: str | None = None, formats: tuple[str, ...] | None = None) -> BuildReport:
-    """Load, build and validate; write the outputs only if the graph conforms."""
-    from .build import build_graph
+          base: str | None = None, formats: tuple[str, ...] | None = None,
+          visuals: bool = True, store: str = "auto") -> BuildReport:
+    """Load, build and validate; write the outputs only if the graph conforms.
+
+    With ``visuals`` also write the interactive page (``mlcryst.html``) and the figures
+    (``figures/*.png|svg``) into ``out_dir``. ``store`` "oxigraph" (what "auto" picks above
+    2000 papers) serialises with Oxigraph: the same N-Triples, Turtle and JSON-LD of the same
+    graph in Oxigraph's layout, many times faster (docs/benchmarks.md).
+    """
+    from .build import build_graph, build_triples, load_vocabularies
     from .export import BUILD_FORMATS, write_outputs
     from .load import load_dataset
+    from .oxstore import choose
     from .validate import check
 
     ds = load_dataset(data_dir)
-    graph = build_graph(ds, base=base)
-    warnings = check(graph)
+    chosen = choose(store, papers=len(ds.papers))
+    vocabularies = load_vocabularies()
+    triples = build_triples(ds, base, vocabularies)
+    graph = build_graph(ds, base=base, vocabularies=vocabularies, triples=triples)
+    if chosen == "oxigraph":  # a large graph: the SHACL shapes sharded over the cores
+        from .shacl_shards import check_sharded
+
+        warnings = check_sharded(graph)
+    else:
+        warnings = check(graph)
     report = BuildReport(graph, len(ds.papers), len(ds.table1()), len(ds.people),
                          len(ds.references), len(graph), list(warnings))
-    if out_dir is not None:
+    if out_dir is not None and chosen == "oxigraph":
+        from .oxstore import store_from_triples
+        from .oxstore import write_outputs as ox_write_outputs
+
+        report.written = ox_write_outputs(store_from_triples(triples), out_dir,
+                                          formats or BUILD_FORMATS)
+    elif out_dir is not None:
         report.written = write_outputs(graph, out_dir, formats or BUILD_FORMATS)
+    if out_dir is not None and visuals:
+        report.written += write_visuals(graph, out_dir)
     return report
+
+
+def write_visuals(graph: Graph, out_dir: Path | str) -> list[Path]:
+    """The overview page (``mlcryst.html``) and the figures (``figures/``) of ``graph``."""
+    from .network import index_graph
+    from .plots import write_figures
+    from .stats import compute_stats
+    from .viz import write_page
+
+    index = index_graph(graph)
+    out = Path(out_dir)
+    written = [write_page(graph, out / "mlcryst.html", "overview", index=index)]
+    written += write_figures(compute_stats(graph, index=index), out / "figures")
+    return written

@@ -17,13 +17,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.query import Result
-
+from .bounded import DEFAULT_TIMEOUT, run_limited
 from .errors import QueryError
 from .resources import resource_dir
+
+if TYPE_CHECKING:  # rdflib is imported only when a query runs on it (fast cold start)
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.query import Result
 
 HEADER = re.compile(r"^#\s*(?P<key>[A-Za-z]+)\s*:\s*(?P<value>.*)$")
 NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -96,7 +98,8 @@ def check_safe(text: str) -> Any:
                              f"{exc.msg}\n  {exc.line}") from exc
         raise QueryError("updates (INSERT, DELETE, LOAD, CLEAR, ...) are not allowed: "
                          "queries only read the graph") from exc
-    if parsed[1].get("datasetClause"):
+    # CompValue.get(key) returns the key itself when absent: test membership instead.
+    if "datasetClause" in parsed[1] and parsed[1]["datasetClause"]:
         raise QueryError("FROM / FROM NAMED are not allowed: a query reads only the given graph "
                          "(it would otherwise load documents from the web or the disk)")
     if _mentions_service(parsed):
@@ -115,35 +118,92 @@ def _mentions_service(tree: Any) -> bool:
             return True
         if isinstance(node, dict):
             stack.extend(node.values())
-        elif isinstance(node, (list, tuple)):
-            stack.extend(node)
+        elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+            stack.extend(node)  # parseQuery gives pyparsing ParseResults at the top
     return False
 
 
 def run(graph: Graph, query: str | NamedQuery,
-        bindings: dict[str, URIRef | Literal] | None = None) -> Result:
-    """Run a SPARQL query over ``graph`` with values bound through ``initBindings``."""
+        bindings: dict[str, URIRef | Literal] | None = None, *,
+        timeout: float | None = DEFAULT_TIMEOUT, memory_mb: int | None = None) -> Result:
+    """Run a SPARQL query over ``graph`` with values bound through ``initBindings``.
+
+    The query runs under a time limit (``timeout`` seconds, default 60; 0 for none) and a
+    memory limit (``memory_mb``, default :func:`mlcryst.bounded.default_memory_mb`; 0 for
+    none) in a child process, and raises :class:`~mlcryst.errors.QueryTimeout` past either.
+    """
+    if timeout or memory_mb != 0:
+        text = query.text if isinstance(query, NamedQuery) else query
+        check_safe(text)  # refused queries are reported without starting a process
+        what = f"query {query.name}" if isinstance(query, NamedQuery) else "the query"
+        payload = run_limited(lambda: _materialise(run(graph, query, bindings, timeout=0,
+                                                       memory_mb=0)),
+                              timeout=timeout, memory_mb=memory_mb, what=what)
+        return _result(payload)
     from rdflib.plugins.sparql.evaluate import evalQuery
 
     text = query.text if isinstance(query, NamedQuery) else query
     algebra = check_safe(text)
     if isinstance(query, NamedQuery):
-        unknown = set(bindings or {}) - set(query.parameters)
-        if unknown:
-            raise QueryError(f"query {query.name} has no parameter(s) {sorted(unknown)}; "
-                             f"it takes: {', '.join(query.parameters) or 'none'}")
+        check_parameters(query, bindings or {})
+    from rdflib.plugins.sparql.processor import SPARQLResult
+
     try:
-        return evalQuery(graph, algebra, dict(bindings or {}))  # type: ignore[no-any-return]
+        # evalQuery gives a plain dict (and lazy SELECT bindings): wrap it in a Result and
+        # evaluate now, so that failures surface here as QueryError.
+        result = SPARQLResult(evalQuery(graph, algebra, dict(bindings or {})))
+        if result.type == "SELECT":
+            result.bindings  # noqa: B018
+        return result
     except QueryError:
         raise
     except Exception as exc:
         raise QueryError(f"the query failed: {exc}") from exc
 
 
-def run_named(graph: Graph, name: str, bindings: dict[str, URIRef | Literal] | None = None
+def check_parameters(query: NamedQuery, bindings: dict[str, Any]) -> None:
+    """Refuse values for variables the named query does not declare as parameters."""
+    unknown = set(bindings) - set(query.parameters)
+    if unknown:
+        raise QueryError(f"query {query.name} has no parameter(s) {sorted(unknown)}; "
+                         f"it takes: {', '.join(query.parameters) or 'none'}")
+
+
+def _materialise(result: Result) -> tuple[str, Any]:
+    """A result as plain picklable data (to come back from the child process)."""
+    if result.type == "ASK":
+        return "ASK", bool(result.askAnswer)
+    if result.type == "SELECT":
+        # each row keeps its own key order: the JSON results are then byte-identical
+        return "SELECT", (list(result.vars or []), [dict(row.items()) for row in result.bindings])
+    return result.type, list(result.graph or ())
+
+
+def _result(payload: tuple[str, Any]) -> Result:
+    from rdflib import Graph
+    from rdflib.query import Result
+
+    kind, data = payload
+    out = Result(kind)
+    if kind == "ASK":
+        out.askAnswer = data
+    elif kind == "SELECT":
+        names, table = data
+        out.vars = names
+        out.bindings = table
+    else:
+        g = Graph()
+        for triple in data:
+            g.add(triple)
+        out.graph = g
+    return out
+
+
+def run_named(graph: Graph, name: str, bindings: dict[str, URIRef | Literal] | None = None,
+              *, timeout: float | None = DEFAULT_TIMEOUT, memory_mb: int | None = None
               ) -> Result:
     q = find_query(name)
-    return run(graph, q, bindings)
+    return run(graph, q, bindings, timeout=timeout, memory_mb=memory_mb)
 
 
 def rows(result: Result) -> list[dict[str, Any]]:

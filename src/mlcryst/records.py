@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Letters that NFKD does not decompose into a base letter plus accents.
 _TRANSLIT = str.maketrans({"æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ß": "ss", "ł": "l", "Ł": "L",
                            "đ": "d", "Đ": "D", "œ": "oe", "Œ": "OE", "ı": "i"})
 
 
+@lru_cache(maxsize=1 << 17)
 def slug(text: str) -> str:
     """A readable, ASCII, hyphenated IRI segment derived from ``text``."""
     ascii_text = unicodedata.normalize("NFKD", text.translate(_TRANSLIT))
@@ -94,6 +96,11 @@ class Paper:
     title: str | None = None
     doi: str | None = None
     source: str | None = None
+    #: line of each field in its data file, so errors can point at the field itself
+    field_lines: tuple[tuple[str, int], ...] = ()
+
+    def line_of(self, name: str) -> int:
+        return dict(self.field_lines).get(name, self.where.line)
 
     @property
     def key(self) -> str:

@@ -1,11 +1,17 @@
 """Write query results: a readable table for people, SPARQL 1.1 results formats for programs.
 
+``csv``, ``json`` and ``xml`` are rdflib's serialisers; ``tsv`` (which rdflib only parses) is
+written here, following SPARQL 1.1 Query Results CSV and TSV Formats: a header of ``?name``
+fields, then each term in Turtle/N-Triples syntax, unbound values empty.
+
 >>> from rdflib import Graph
 >>> g = Graph().parse(data="<urn:x> <urn:p> 1 .", format="turtle")
 >>> print(render(g.query("SELECT ?s ?o WHERE { ?s ?p ?o }"), "table", g), end="")
 s      o
 -----  -
 urn:x  1
+>>> render(g.query("SELECT ?s ?o WHERE { ?s ?p ?o }"), "tsv", g).split("\\n")
+['?s\\t?o', '<urn:x>\\t"1"^^<http://www.w3.org/2001/XMLSchema#integer>', '']
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import shutil
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.query import Result
 
 from .errors import QueryError
@@ -41,7 +48,43 @@ def _cell(term: object, graph: Graph | None) -> str:
 
 def _clip(text: str, width: int) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    if len(text) <= width:
+        return text
+    if "://" in text and " " not in text:
+        return "…" + text[len(text) - width + 1:]  # an IRI: its end tells IRIs apart
+    return text[: width - 1] + "…"
+
+
+def _escape(text: str) -> str:
+    """Escape a lexical form for a quoted Turtle/N-Triples string (and a TSV field)."""
+    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            .replace("\r", "\\r").replace("\t", "\\t"))
+
+
+def _tsv_term(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        quoted = f'"{_escape(str(term))}"'
+        if term.language:
+            return f"{quoted}@{term.language}"
+        if term.datatype is not None and term.datatype != XSD.string:
+            return f"{quoted}^^<{term.datatype}>"
+        return quoted
+    return _escape(str(term))
+
+
+def tsv(result: Result) -> str:
+    """SPARQL 1.1 TSV results: ``?var`` header, terms in Turtle syntax, empty when unbound."""
+    names = [str(v) for v in result.vars or []]
+    lines = ["\t".join("?" + n for n in names)]
+    lines += ["\t".join(_tsv_term(row[i]) for i in range(len(names)))  # type: ignore[index]
+              for row in result]
+    return "\n".join(lines) + "\n"
 
 
 def table(result: Result, graph: Graph | None = None, width: int | None = None) -> str:
@@ -54,9 +97,10 @@ def table(result: Result, graph: Graph | None = None, width: int | None = None) 
     limit = max(12, min(MAX_CELL, (total - 2 * len(names)) // max(1, len(names)) * 2))
     body = [[_clip(c, limit) for c in row] for row in body]
     widths = [max([len(n)] + [len(r[i]) for r in body]) for i, n in enumerate(names)]
-    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip(),
+    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in body]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+              for row in body]
     return "\n".join(lines) + "\n"
 
 
@@ -73,6 +117,10 @@ def render(result: Result, fmt: str, graph: Graph | None = None) -> str:
         return g.serialize(format="turtle")
     if fmt == "table":
         return table(result, graph)
+    if result.type == "ASK" and fmt in ("csv", "tsv"):
+        return table(result, graph)  # the formats define no boolean: "true" or "false"
+    if fmt == "tsv":
+        return tsv(result)
     data = result.serialize(format=fmt, encoding="utf-8")
     assert data is not None
     text = data.decode("utf-8")

@@ -81,9 +81,18 @@ def read_graph(path: Path | str, fmt: str | None = None) -> Graph:
 
 
 def open_graph(source: Path | str | None = None, *, data_dir: Path | str | None = None,
-               base: str | None = None) -> Graph:
-    """The graph to work on: ``source`` if given, else built from the curated data."""
+               base: str | None = None, store: str = "rdflib") -> Graph:
+    """The graph to work on: ``source`` if given, else built from the curated data.
+
+    With ``store="oxigraph"`` (or "auto" and a large file) a file is parsed by Oxigraph's
+    parsers, much faster than rdflib's, then handed over as an rdflib Graph.
+    """
     if source is not None:
+        if store != "rdflib":
+            from .oxstore import choose, read_store, to_graph
+
+            if choose(store, path=source) == "oxigraph":
+                return to_graph(read_store(source))
         return read_graph(source)
     from .build import build_graph
     from .load import load_dataset

@@ -54,8 +54,15 @@ class Vocabulary:
     scheme_of: dict[URIRef, URIRef]
     patterns: dict[str, re.Pattern[str]]  # column -> compiled label alternation
     by_label: dict[str, dict[str, URIRef]]  # column -> casefolded label -> concept
+    _memo: dict[tuple[str, str], list[URIRef]] = field(default_factory=dict, repr=False)
 
     def match(self, column: str, phrase: str) -> list[URIRef]:
+        key = (column, phrase)  # phrases recur across papers: match each one once
+        if key not in self._memo:
+            self._memo[key] = self._match(column, phrase)
+        return list(self._memo[key])
+
+    def _match(self, column: str, phrase: str) -> list[URIRef]:
         found: list[URIRef] = []
         for m in self.patterns[column].finditer(phrase.casefold()):
             concept = self.by_label[column][m.group(0)]
@@ -74,7 +81,8 @@ def vocabulary_from_graph(graph: Graph) -> Vocabulary:
     """Index the labels of the methods and problems schemes; labels must not clash."""
     scheme_of: dict[URIRef, URIRef] = {}
     for concept, scheme in graph.subject_objects(SKOS.inScheme):
-        if isinstance(concept, URIRef) and scheme in SCHEMES and (concept, RDF.type, SKOS.Concept) in graph:
+        is_concept = (concept, RDF.type, SKOS.Concept) in graph
+        if isinstance(concept, URIRef) and scheme in SCHEMES and is_concept:
             scheme_of[concept] = scheme  # type: ignore[assignment]
     by_label: dict[str, dict[str, URIRef]] = {c: {} for c in COLUMNS}
     problems: list[DataError] = []
@@ -119,7 +127,10 @@ class PaperTags:
     phrases: list[PhraseTag] = field(default_factory=list)
 
 
-def tag_paper(paper: Paper, vocab: Vocabulary, overrides: dict[tuple[str, str], tuple[list[URIRef], str]],
+Overrides = dict[tuple[str, str], tuple[list[URIRef], str]]
+
+
+def tag_paper(paper: Paper, vocab: Vocabulary, overrides: Overrides,
               errors: list[DataError], used: set[tuple[str, str]]) -> PaperTags:
     tags = PaperTags()
     for column, cell in (("approach", paper.approach), ("problem", paper.problem)):
@@ -133,7 +144,7 @@ def tag_paper(paper: Paper, vocab: Vocabulary, overrides: dict[tuple[str, str], 
                     errors.append(DataError(
                         f"the phrase {phrase!r} matches no concept label; add a label to the "
                         f"vocabulary or an entry to data/tagging.yaml",
-                        file=paper.where.file, line=paper.where.line, field=column,
+                        file=paper.where.file, line=paper.line_of(column), field=column,
                         record=f"Table 1 row {paper.row}" if paper.row else paper.key))
             tags.phrases.append(PhraseTag(column, phrase, tuple(concepts), via))
             for c in concepts:

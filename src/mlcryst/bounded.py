@@ -1,0 +1,215 @@
+"""Run a user query with a time limit and a memory limit, in a child process.
+
+A SPARQL query can run away (a cartesian product, a deep property path) and neither rdflib nor
+Oxigraph can be interrupted from Python. So each user query runs in a forked child process that
+shares the loaded graph (copy-on-write, no re-loading), whose address space is capped with
+``RLIMIT_AS`` (the graph already mapped plus ``memory_mb``), and which is killed when the wall
+clock passes ``timeout`` seconds. The caller gets the result, or :class:`~mlcryst.errors.
+QueryTimeout` with a clear message; the process and the machine never hang.
+
+Defaults: 60 s and 2048 MB (at most half the machine's memory). ``timeout=0`` (or ``None``)
+removes the time limit, ``memory_mb=0`` (or ``None``) the memory limit; with neither limit the
+query runs in the calling process. Where ``fork`` does not exist (Windows) queries run in the
+calling process without limits.
+
+>>> run_limited(lambda: 6 * 7, timeout=5)
+42
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from .errors import MlcrystError, QueryTimeout
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MEMORY_MB = 2048
+
+
+def default_memory_mb() -> int:
+    """2048 MB, or half the physical memory if that is less."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (ValueError, OSError, AttributeError):
+        return DEFAULT_MEMORY_MB
+    return max(256, min(DEFAULT_MEMORY_MB, total // 2))
+
+
+def _address_space() -> int:
+    """Bytes of address space this process has mapped now."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _child(fn: Callable[[], Any], fd: int, memory_mb: int | None) -> None:
+    status: str
+    try:
+        import faulthandler
+
+        faulthandler.disable()  # a child stopped at the memory limit should die quietly
+        if memory_mb:
+            import resource
+
+            limit = _address_space() + memory_mb * 2**20
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        try:
+            payload: Any = fn()
+            status = "ok"
+        except MemoryError:
+            status, payload = "memory", None
+        except MlcrystError as exc:
+            status, payload = "error", exc
+        except Exception as exc:  # report any failure of the query engine to the parent
+            status, payload = "failed", f"{type(exc).__name__}: {exc}"
+        try:
+            data = pickle.dumps((status, payload), protocol=pickle.HIGHEST_PROTOCOL)
+        except MemoryError:
+            data = pickle.dumps(("memory", None))
+        except Exception as exc:  # an unpicklable result
+            data = pickle.dumps(("failed", f"cannot return the result: {exc}"))
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+    finally:
+        os._exit(0)
+
+
+def _read_all(fd: int, deadline: float | None) -> bytes | None:
+    """Read the child's answer until EOF; None when the deadline passes first."""
+    import selectors
+
+    chunks: list[bytes] = []
+    with selectors.DefaultSelector() as sel:
+        sel.register(fd, selectors.EVENT_READ)
+        while True:
+            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if wait is not None and wait <= 0:
+                return None
+            if not sel.select(wait):
+                continue
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+
+
+def run_limited(fn: Callable[[], T], *, timeout: float | None = DEFAULT_TIMEOUT,
+                memory_mb: int | None = None, what: str = "the query") -> T:
+    """Return ``fn()`` computed in a child process under the limits, or raise QueryTimeout.
+
+    ``fn``'s result (and any :class:`MlcrystError` it raises) must be picklable.
+    ``memory_mb=None`` means the default (:func:`default_memory_mb`); 0 means no limit.
+    """
+    if memory_mb is None:
+        memory_mb = default_memory_mb()
+    if (not timeout and not memory_mb) or not hasattr(os, "fork"):
+        return fn()
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child leaves through os._exit
+        os.close(read_fd)
+        _child(fn, write_fd, memory_mb or None)
+    os.close(write_fd)
+    deadline = time.monotonic() + timeout if timeout else None
+    data: bytes | None = None
+    try:
+        data = _read_all(read_fd, deadline)
+    finally:
+        os.close(read_fd)
+        if data is None:
+            _kill(pid)
+    _, wait_status = os.waitpid(pid, 0)
+    if data is None:
+        raise QueryTimeout(f"{what} was stopped after {timeout:g} s (the time limit; raise it "
+                           "with --timeout SECONDS, or 0 for none)")
+    if not data:
+        how = ""
+        if os.WIFSIGNALED(wait_status):
+            how = f" (killed by signal {os.WTERMSIG(wait_status)})"
+        raise QueryTimeout(f"{what} ran out of memory{how}: it was stopped at the memory limit "
+                           f"of {memory_mb} MB")
+    status, payload = pickle.loads(data)
+    if status == "ok":
+        return payload  # type: ignore[no-any-return]
+    if status == "memory":
+        raise QueryTimeout(f"{what} ran out of memory: it was stopped at the memory limit of "
+                           f"{memory_mb} MB")
+    if status == "error":
+        raise payload
+    from .errors import QueryError
+
+    raise QueryError(f"the query failed: {payload}")
+
+
+def _kill(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+def run_parallel(fns: list[Callable[[], T]], *, timeout: float | None = None,
+                 what: str = "the work") -> list[T]:
+    """``[fn() for fn in fns]``, each in its own forked child at once (sharing this process's
+    memory copy-on-write); results must be picklable. Without ``fork``: one after another."""
+    if len(fns) < 2 or not hasattr(os, "fork"):
+        return [fn() for fn in fns]
+    import selectors
+
+    children: dict[int, tuple[int, int]] = {}  # read fd -> (index, pid)
+    for i, fn in enumerate(fns):
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child leaves through os._exit
+            os.close(read_fd)
+            _child(fn, write_fd, None)
+        os.close(write_fd)
+        children[read_fd] = (i, pid)
+    chunks: dict[int, list[bytes]] = {fd: [] for fd in children}
+    deadline = time.monotonic() + timeout if timeout else None
+    open_fds = set(children)
+    try:
+        with selectors.DefaultSelector() as sel:
+            for fd in children:
+                sel.register(fd, selectors.EVENT_READ)
+            while open_fds:
+                wait = None if deadline is None else deadline - time.monotonic()
+                if wait is not None and wait <= 0:
+                    raise QueryTimeout(f"{what} was stopped after {timeout:g} s")
+                for key, _ in sel.select(wait):
+                    data = os.read(key.fd, 1 << 20)
+                    if data:
+                        chunks[key.fd].append(data)
+                    else:
+                        sel.unregister(key.fd)
+                        open_fds.discard(key.fd)
+    finally:
+        for fd, (_, pid) in children.items():
+            os.close(fd)
+            if open_fds:
+                _kill(pid)
+            os.waitpid(pid, 0)
+    results: list[Any] = [None] * len(fns)
+    for fd, (i, _) in children.items():
+        data = b"".join(chunks[fd])
+        if not data:
+            raise QueryTimeout(f"{what}: a worker process died (out of memory?)")
+        status, payload = pickle.loads(data)
+        if status == "error":
+            raise payload
+        if status != "ok":
+            from .errors import MlcrystError as Failed
+
+            raise Failed(f"{what} failed in a worker: {payload}")
+        results[i] = payload
+    return results

@@ -1,0 +1,169 @@
+"""The projection of the RDF graph onto networkx: counts checked against the curated records."""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import combinations, pairwise
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS
+
+from mlcryst.build import load_vocabularies
+from mlcryst.cli import main
+from mlcryst.errors import QueryError
+from mlcryst.network import (
+    VIEWS,
+    index_graph,
+    network_bytes,
+    project,
+    write_network,
+)
+from mlcryst.records import Dataset
+from mlcryst.tagging import tag_dataset, vocabulary_from_graph
+
+MLM = "https://w3id.org/mlcryst/method/"
+MLP = "https://w3id.org/mlcryst/problem/"
+
+
+@pytest.fixture(scope="module")
+def tags(dataset: Dataset) -> dict[str, tuple[set[str], set[str]]]:
+    """paper key -> (method IRIs, problem IRIs), from the tagger, not from the graph."""
+    result = tag_dataset(dataset, vocabulary_from_graph(load_vocabularies()))
+    return {k: ({str(m) for m in t.methods}, {str(p) for p in t.problems})
+            for k, t in result.items()}
+
+
+@pytest.fixture(scope="module")
+def views(graph: Graph) -> dict[str, nx.Graph]:
+    idx = index_graph(graph)
+    return {v: project(graph, v, index=idx) for v in VIEWS if v != "construct"}
+
+
+def test_papers_view_counts_match_the_records(views: dict[str, nx.Graph], dataset: Dataset,
+                                              tags: dict[str, tuple[set[str], set[str]]]
+                                              ) -> None:
+    g = views["papers"]
+    methods = set().union(*(m for m, _ in tags.values()))
+    problems = set().union(*(p for _, p in tags.values()))
+    kinds = Counter(k for _, k in g.nodes(data="kind"))
+    assert kinds == {"paper": len(dataset.papers), "method": len(methods),
+                     "problem": len(problems)}
+    assert (kinds["paper"], kinds["method"], kinds["problem"]) == (80, 30, 73)
+    assert g.number_of_edges() == sum(len(m) + len(p) for m, p in tags.values()) == 307
+    relations = Counter(r for *_, r in g.edges(data="relation"))
+    assert relations == {"uses_method": sum(len(m) for m, _ in tags.values()),
+                         "addresses_problem": sum(len(p) for _, p in tags.values())}
+
+
+def test_paper_attributes_come_from_the_graph(views: dict[str, nx.Graph]) -> None:
+    g = views["papers"]
+    feigenbaum = g.nodes["https://w3id.org/mlcryst/paper/acta-a-33-13"]
+    assert feigenbaum["label"] == "Feigenbaum et al. (1977)"
+    assert feigenbaum["year"] == 1977
+    assert feigenbaum["journal"] == "Acta Cryst. A"
+    assert feigenbaum["architecture"] == "other"  # image recognition, scene analysis: no model
+    assert "scene analysis" in feigenbaum["methods"]
+    cnn = g.nodes[MLM + "convolutional-neural-network"]
+    assert cnn["kind"] == "method" and cnn["architecture"] == "deep learning"
+    assert cnn["broader"] == "deep neural network"
+    assert cnn["scheme"] == "mlcryst machine-learning methods"
+    # every paper tagged with a CNN is a deep-learning paper
+    for paper in g[MLM + "convolutional-neural-network"]:
+        assert g.nodes[paper]["architecture"] in ("deep learning", "both")
+
+
+def test_coauthor_network_matches_the_author_lists(views: dict[str, nx.Graph],
+                                                   dataset: Dataset) -> None:
+    g = views["coauthors"]
+    authors = {a.person for p in dataset.papers for a in p.authors}
+    pairs: Counter[tuple[str, str]] = Counter()
+    for p in dataset.papers:
+        for a, b in combinations(sorted({a.person for a in p.authors}), 2):
+            pairs[a, b] += 1
+    assert g.number_of_nodes() == len(authors) == 425
+    assert g.number_of_edges() == len(pairs) == 1597
+    assert sum(w for *_, w in g.edges(data="weight")) == sum(pairs.values())
+    billinge = next(n for n, label in g.nodes(data="label") if label == "Billinge, S. J. L.")
+    assert g.nodes[billinge]["papers"] == sum(
+        1 for p in dataset.papers if any(a.name.startswith("Billinge") for a in p.authors))
+
+
+def test_cooccurrence_weights_count_papers(views: dict[str, nx.Graph],
+                                          tags: dict[str, tuple[set[str], set[str]]]) -> None:
+    g = views["cooccurrence"]
+    pairs = Counter((m, p) for ms, ps in tags.values() for m in ms for p in ps)
+    assert g.number_of_edges() == len(pairs) == 220
+    (m, p), n = pairs.most_common(1)[0]
+    assert g.edges[m, p]["weight"] == n == 9  # supervised learning × computed tomography
+    assert g.nodes[m]["label"] == "supervised learning"
+
+
+def test_overview_adds_people_journals_and_broader_chains(views: dict[str, nx.Graph],
+                                                          dataset: Dataset) -> None:
+    g = views["overview"]
+    kinds = Counter(k for _, k in g.nodes(data="kind"))
+    assert kinds["paper"] == 80 and kinds["author"] == 425 and kinds["journal"] == 5
+    relations = Counter(r for *_, r in g.edges(data="relation"))
+    assert relations["published_in"] == 80
+    assert relations["author_of"] == sum(len({a.person for a in p.authors})
+                                         for p in dataset.papers)
+    # CNN hangs below deep learning through the broader chain
+    path = nx.shortest_path(g.subgraph([n for n, k in g.nodes(data="kind") if k == "method"]),
+                            MLM + "convolutional-neural-network", MLM + "deep-learning")
+    assert len(path) == 4  # CNN -> deep neural network -> neural network -> deep learning
+    assert all(g.edges[a, b]["relation"] == "broader" for a, b in pairwise(path))
+    assert g.edges[path[0], path[1]]["narrower"] == path[0]
+
+
+def test_construct_view_and_its_errors(graph: Graph) -> None:
+    q = ("PREFIX mlc: <https://w3id.org/mlcryst/ontology#>\n"
+         "CONSTRUCT { ?p mlc:usesMethod ?m } WHERE { ?p mlc:usesMethod ?m . "
+         "FILTER(?m = <" + MLM + "convolutional-neural-network>) }")
+    g = project(graph, "construct", query=q)
+    assert Counter(k for _, k in g.nodes(data="kind")) == {"paper": 26, "method": 1}
+    assert {r for *_, r in g.edges(data="relation")} == {"mlc:usesMethod"}
+    with pytest.raises(QueryError, match="returns no graph"):
+        project(graph, "construct", query="SELECT ?s WHERE { ?s ?p ?o } LIMIT 1")
+    with pytest.raises(QueryError, match="empty graph"):
+        project(graph, "construct", query="CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o . "
+                                          "?s <urn:no-such-property> ?o }")
+    with pytest.raises(QueryError, match="needs a query"):
+        project(graph, "construct")
+    with pytest.raises(QueryError, match="unknown view 'galaxy'"):
+        project(graph, "galaxy")
+
+
+def test_a_graph_without_papers_is_refused() -> None:
+    g = Graph()
+    g.add((URIRef("urn:x"), RDFS.label, Literal("x")))
+    with pytest.raises(QueryError, match="no papers"):
+        project(g, "overview")
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_exports_read_back(views: dict[str, nx.Graph], tmp_path: Path, fmt: str) -> None:
+    g = views["papers"]
+    path = write_network(g, tmp_path / f"papers.{fmt}")
+    back = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
+    assert back.number_of_nodes() == g.number_of_nodes()
+    assert back.number_of_edges() == g.number_of_edges()
+    node = back.nodes[MLM + "convolutional-neural-network"]
+    assert node["kind"] == "method" and node["label"] == "convolutional neural network"
+    assert network_bytes(g, fmt) == path.read_bytes()  # deterministic
+
+
+def test_network_command(tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "co.gexf"
+    result = runner.invoke(main, ["network", "--view", "cooccurrence", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "103 nodes, 220 edges" in result.output
+    assert nx.read_gexf(out).number_of_edges() == 220
+    bad = runner.invoke(main, ["network", "--view", "galaxy", "--out", str(out)])
+    assert bad.exit_code == 2 and "galaxy" in bad.output
+    nofmt = runner.invoke(main, ["network", "--out", str(tmp_path / "x.txt")])
+    assert nofmt.exit_code == 2 and "--format" in nofmt.output

@@ -1,0 +1,253 @@
+"""rdflib and Oxigraph give the same graph, the same answers and the same safety."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+
+from mlcryst import oxstore
+from mlcryst.build import build_graph, build_triples, load_vocabularies
+from mlcryst.cli import main
+from mlcryst.errors import QueryError
+from mlcryst.export import serialize
+from mlcryst.load import load_dataset
+from mlcryst.namespaces import PREFIXES
+from mlcryst.query import check_safe, list_queries, run
+from mlcryst.results import render
+from mlcryst.synth import write_corpus
+
+NAMED = list_queries()
+
+
+@pytest.fixture(scope="module")
+def store(graph: Graph) -> ox.Store:
+    return oxstore.store_from_graph(graph)
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Graph, ox.Store]:
+    folder = write_corpus(tmp_path_factory.mktemp("synth"), papers=160, seed=11).folder
+    ds = load_dataset(folder)
+    vocab = load_vocabularies()
+    triples = build_triples(ds, None, vocab)
+    return build_graph(ds, vocabularies=vocab, triples=triples), oxstore.store_from_triples(
+        triples)
+
+
+NUMERIC = {f"http://www.w3.org/2001/XMLSchema#{t}" for t in ("integer", "decimal", "double",
+                                                              "float", "int", "long")}
+
+
+def _value(term):  # type: ignore[no-untyped-def]
+    """A term for comparison: numbers by value (rdflib may type 1977 as xsd:decimal where
+    Oxigraph says xsd:integer), everything else exactly."""
+    if term is None:
+        return None
+    if str(getattr(term, "datatype", "")) in NUMERIC:
+        return term.toPython()
+    return term.n3()
+
+
+def _answers_rdflib(graph: Graph, query, bindings=None) -> Counter:  # type: ignore[no-untyped-def]
+    result = run(graph, query, bindings, timeout=0, memory_mb=0)
+    if result.type == "ASK":
+        return Counter([result.askAnswer])
+    return Counter(tuple(_value(t) for t in row) for row in result)
+
+
+def _answers_ox(store: ox.Store, query, bindings=None) -> Counter:  # type: ignore[no-untyped-def]
+    text = query if isinstance(query, str) else query.text
+    result = oxstore.run_query(store, text, bindings)
+    if result.type == "ASK":
+        return Counter([result.answer])
+    return Counter(tuple(_value(oxstore.to_rdflib(t)) for t in row) for row in result.rows)
+
+
+def test_prefixes_agree() -> None:
+    assert oxstore.PREFIXES == PREFIXES
+
+
+def test_same_graph_on_both_stores(graph: Graph, store: ox.Store) -> None:
+    assert len(store) == len(graph)
+    assert oxstore.serialize(store, "nt") == serialize(graph, "nt")
+
+
+def test_same_graph_built_from_triples(dataset, graph: Graph) -> None:  # type: ignore[no-untyped-def]
+    store = oxstore.store_from_triples(build_triples(dataset))
+    assert oxstore.serialize(store, "nt") == serialize(graph, "nt")
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "jsonld", "xml"])
+def test_other_formats_are_the_same_graph(graph: Graph, store: ox.Store, fmt: str) -> None:
+    data = oxstore.serialize(store, fmt)
+    assert data == oxstore.serialize(store, fmt)  # deterministic
+    back = Graph().parse(data=data.decode("utf-8"),
+                         format={"turtle": "turtle", "jsonld": "json-ld", "xml": "xml"}[fmt])
+    assert serialize(back, "nt") == serialize(graph, "nt")
+
+
+@pytest.mark.parametrize("query", NAMED, ids=[q.name for q in NAMED])
+def test_named_queries_same_answers_on_the_shipped_graph(graph: Graph, store: ox.Store,
+                                                         query) -> None:  # type: ignore[no-untyped-def]
+    assert _answers_ox(store, query) == _answers_rdflib(graph, query)
+
+
+@pytest.mark.parametrize("name", ["papers-per-year", "papers-per-journal", "table-1",
+                                  "authors-most-prolific", "paradigm-per-journal"])
+def test_named_queries_same_table(graph: Graph, store: ox.Store, name: str) -> None:
+    query = next(q for q in NAMED if q.name == name)
+    ours = oxstore.render(oxstore.run_query(store, query.text), "table")
+    theirs = render(run(graph, query, timeout=0, memory_mb=0), "table", graph)
+    assert sorted(ours.splitlines()) == sorted(theirs.splitlines())
+    assert ours.splitlines()[:2] == theirs.splitlines()[:2]
+
+
+@pytest.mark.parametrize("name", ["papers-per-year", "papers-per-journal", "papers-per-method",
+                                  "table-1", "deep-vs-conventional-per-year"])
+def test_named_queries_same_answers_on_a_synthetic_corpus(synthetic, name: str) -> None:  # type: ignore[no-untyped-def]
+    graph, store = synthetic
+    query = next(q for q in NAMED if q.name == name)
+    assert _answers_ox(store, query) == _answers_rdflib(graph, query)
+
+
+def test_parameters_bind_the_same_way(graph: Graph, store: ox.Store) -> None:
+    from rdflib import Literal, URIRef
+
+    query = next(q for q in NAMED if "author" in q.parameters)
+    for value in (Literal("Juhas, P."), URIRef("https://w3id.org/mlcryst/person/juhas-p")):
+        ours = _answers_ox(store, query, {"author": value})
+        assert ours == _answers_rdflib(graph, query, {"author": value})
+        assert ours
+
+
+BAD = [
+    ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE"),
+    ("SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE SILENT <http://x/> { ?s ?q ?r } } }",
+     "SERVICE"),
+    ("SELECT * FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }", "FROM"),
+    ("SELECT * FROM NAMED <file:///etc/passwd> WHERE { GRAPH ?g { ?s ?p ?o } }", "FROM"),
+    ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "updates"),
+    ("LOAD <http://example.org/data.ttl>", "updates"),
+    ("SELECT ?s WHERE { ?s ?p }", "syntax"),
+]
+
+
+@pytest.mark.parametrize("text,why", BAD)
+def test_unsafe_queries_are_refused_on_every_store(graph: Graph, store: ox.Store, text: str,
+                                                   why: str, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    for attempt in (lambda: check_safe(text), lambda: run(graph, text),
+                    lambda: oxstore.run_query(store, text),
+                    lambda: oxstore.run_query(store, text, timeout=5)):
+        with pytest.raises(QueryError, match=why):
+            attempt()
+
+
+@pytest.mark.parametrize("store_name", ["rdflib", "oxigraph"])
+def test_cli_refuses_unsafe_queries(runner, store_name: str, tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    for text, why in BAD[:5]:
+        result = runner.invoke(main, ["query", "--store", store_name, "--sparql", text])
+        assert result.exit_code == 5, result.output
+        assert why in result.output
+
+
+def test_cli_same_output_on_both_stores(runner, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    for fmt in ("table", "csv", "json"):
+        outputs = [runner.invoke(main, ["query", "papers-per-year", "--format", fmt,
+                                        "--store", s]) for s in ("oxigraph", "rdflib")]
+        assert all(r.exit_code == 0 for r in outputs), outputs[0].output
+        assert outputs[0].output == outputs[1].output
+    cached = list((tmp_path / "mlcryst").glob("graph-*.nt"))
+    assert len(cached) == 1  # the built graph is cached for the next cold start
+
+
+def test_cache_key_follows_the_data(data_copy: Path) -> None:
+    before = oxstore.cache_key(data_copy)
+    assert oxstore.cache_key(data_copy) == before
+    papers = data_copy / "papers.yaml"
+    papers.write_text(papers.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    assert oxstore.cache_key(data_copy) != before
+    assert oxstore.cache_key(data_copy, base="https://example.org/") != oxstore.cache_key(
+        data_copy)
+
+
+def test_export_command_on_both_stores(runner, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    outs = [runner.invoke(main, ["export", "--format", "nt", "--store", s]) for s in
+            ("oxigraph", "rdflib")]
+    assert outs[0].exit_code == outs[1].exit_code == 0
+    assert outs[0].output == outs[1].output
+
+
+def test_read_store_refuses_remote_jsonld_contexts(tmp_path: Path) -> None:
+    from mlcryst.errors import OutputError
+
+    path = tmp_path / "g.jsonld"
+    path.write_text('{"@context": "http://example.org/ctx.jsonld", "@id": "urn:a"}')
+    with pytest.raises(OutputError, match="remote context"):
+        oxstore.read_store(path)
+
+
+def test_choose() -> None:
+    assert oxstore.choose("auto", papers=80) == "rdflib"
+    assert oxstore.choose("auto", papers=100_000) == "oxigraph"
+    assert oxstore.choose("rdflib", papers=100_000) == "rdflib"
+    with pytest.raises(QueryError):
+        oxstore.choose("nope")
+
+
+# --- SHACL on several cores: the same verdicts as one pyshacl run ---------------------------
+
+CASES = sorted((Path(__file__).resolve().parent / "shapes").glob("*.ttl"))
+
+
+def test_sharded_shacl_same_verdicts_on_the_shape_cases() -> None:
+    from mlcryst.shacl_shards import validate_sharded
+    from mlcryst.validate import load_shapes, validate
+
+    shapes = load_shapes()
+    union = Graph()
+    for path in CASES:  # every corruption case of tests/shapes/, in one graph
+        union.parse(path, format="turtle")
+    expected = validate(union, shapes)
+    assert len(expected) >= len(CASES) / 2  # the cases do violate the shapes
+    assert validate_sharded(union, shapes, jobs=2) == expected
+    assert validate_sharded(union, shapes, jobs=3) == expected
+
+
+def test_sharded_shacl_same_verdicts_on_a_corrupted_synthetic_graph(synthetic) -> None:  # type: ignore[no-untyped-def]
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS, XSD
+
+    from mlcryst.namespaces import FABIO, PRISM
+    from mlcryst.shacl_shards import validate_sharded
+    from mlcryst.validate import load_shapes, validate
+
+    graph, _ = synthetic
+    bad = Graph()
+    bad += graph
+    from mlcryst.namespaces import MLC
+
+    papers = sorted(set(bad.subjects(MLC.problemStatement, None)), key=str)[:12]
+    for i, paper in enumerate(papers):
+        if i % 3 == 0:
+            bad.remove((paper, DCTERMS.creator, None))
+        elif i % 3 == 1:
+            bad.set((paper, FABIO.hasPublicationYear, Literal("19x7", datatype=XSD.gYear)))
+        else:
+            bad.set((paper, PRISM.startingPage, Literal(99999)))
+    bad.add((URIRef("https://w3id.org/mlcryst/paper/x"), DCTERMS.isPartOf, papers[0]))
+    shapes = load_shapes()
+    expected = validate(bad, shapes)
+    assert len(expected) >= 6
+    assert validate_sharded(bad, shapes, jobs=2) == expected
