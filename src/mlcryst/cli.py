@@ -5,16 +5,15 @@ Exit codes are in :data:`mlcryst.errors.EXIT_CODES` (and the README).
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from .commands.errors import handle_errors
 from .commands.remote import endpoint_options
-from .errors import EXIT_CODES, MlcrystError, ValidationFailed
+from .errors import EXIT_CODES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -37,32 +36,6 @@ store_option = click.option(
     show_default=True,
     help="Where the graph is held: rdflib, or Oxigraph (much faster at scale); auto picks "
          "Oxigraph above 2000 papers or a 5 MB graph file (docs/benchmarks.md).")
-
-
-def _fail(message: str, code: int) -> None:
-    click.echo(f"mlcryst: error: {message}", err=True)
-    sys.exit(code)
-
-
-def handle_errors(func: F) -> F:
-    """Turn library errors into a message on stderr and the documented exit code."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except ValidationFailed as exc:
-            click.echo(f"mlcryst: error: {exc}", err=True)
-            for v in exc.violations:
-                click.echo(f"  {v}", err=True)
-            click.echo("nothing was written", err=True)
-            sys.exit(exc.exit_code)
-        except MlcrystError as exc:
-            _fail(str(exc), exc.exit_code)
-        except KeyboardInterrupt:
-            _fail("interrupted", 130)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _open(graph_file: Path | None, data_dir: Path | None = None, base: str | None = None) -> Any:

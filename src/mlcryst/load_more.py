@@ -10,6 +10,15 @@ from typing import TYPE_CHECKING
 
 from .errors import DataError
 from .fields import PAGES, Fields
+from .load_common import (
+    CURIE,
+    REFERENCE_TYPES,
+    SLUG,
+    _authors,
+    _display,
+    _map,
+    _seq,
+)
 from .records import (
     Database,
     Dataset,
@@ -25,21 +34,13 @@ from .records import (
 from .yamlio import load_file
 
 if TYPE_CHECKING:
-    from .load import _People
+    from .load_common import _People
 
 CITATION_YEAR = re.compile(r"^(?P<authors>.+?) \((?P<year>\d{4})(?P<suffix>[a-z]?)\)\. ")
 
 
-def _display(path: Path) -> str:
-    from .load import _display as display
-
-    return display(path)
-
-
 def load_references(path: Path, journals: dict[str, Journal], people: _People,
                     errors: list[DataError]) -> list[Reference]:
-    from .load import REFERENCE_TYPES, SLUG, _authors, _seq
-
     file = _display(path)
     doc = _seq(load_file(path, file), file, errors)
     out: list[Reference] = []
@@ -98,8 +99,6 @@ def _article_citation(journal: Journal, names: list[str], year: int, suffix: str
 
 def load_catalogue(path: Path, errors: list[DataError]
                    ) -> tuple[dict[str, Database], dict[str, Standard], dict[str, Software]]:
-    from .load import _map
-
     file = _display(path)
     doc = _map(load_file(path, file), file, errors, "databases, standards and software")
     databases: dict[str, Database] = {}
@@ -133,8 +132,6 @@ def load_catalogue(path: Path, errors: list[DataError]
 
 
 def load_editorial(path: Path, people: _People, errors: list[DataError]) -> Editorial:
-    from .load import _authors
-
     file = _display(path)
     raw = load_file(path, file)
     rec = Fields(raw, "editorial", errors, file=file, line=1)
@@ -158,8 +155,6 @@ def load_editorial(path: Path, people: _People, errors: list[DataError]) -> Edit
 
 
 def load_overrides(path: Path, errors: list[DataError]) -> list[Override]:
-    from .load import CURIE, _map, _seq
-
     file = _display(path)
     doc = _map(load_file(path, file), file, errors, "sections")
     seq = _seq(doc.get("overrides"), file, errors)

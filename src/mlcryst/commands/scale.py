@@ -21,8 +21,8 @@ import click
 def synth(papers: int, out_dir: Path, seed: int, data_dir: Path | None) -> None:
     """Write a synthetic corpus of PAPERS papers (Zipf-like authors, Table 1's mix of
     journals, methods and problems) that the real pipeline reads: `mlcryst build --data OUT`."""
-    from ..cli import handle_errors
     from ..synth import write_corpus
+    from .errors import handle_errors
 
     @handle_errors
     def run() -> None:

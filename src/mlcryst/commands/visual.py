@@ -38,7 +38,7 @@ def handled(func: F) -> F:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from ..cli import handle_errors  # at call time: mlcryst.cli is fully imported
+        from .errors import handle_errors
 
         return handle_errors(func)(*args, **kwargs)
 
