@@ -85,8 +85,9 @@ class Server:
         start = time.monotonic()
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n"
-                                   f"{self.log()}")
+                raise RuntimeError(
+                    f"{self.name} exited with {self.process.returncode}:\n{self.log()}"
+                )
             if _answers(self.query_url):
                 self.started_in = time.monotonic() - start
                 return
@@ -107,8 +108,9 @@ class Server:
 def _spawn(args: list[str], folder: Path) -> subprocess.Popen[bytes]:
     log = (folder / "server.log").open("wb")
     try:
-        return subprocess.Popen(args, cwd=folder, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL)
+        return subprocess.Popen(
+            args, cwd=folder, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
     finally:
         log.close()
 
@@ -116,8 +118,9 @@ def _spawn(args: list[str], folder: Path) -> subprocess.Popen[bytes]:
 def start_oxigraph(folder: Path) -> Server:
     binary = require(OXIGRAPH, "pip install oxigraph")
     port = free_port()
-    process = _spawn([binary, "serve", "--location", str(folder / "db"),
-                      "--bind", f"127.0.0.1:{port}"], folder)
+    process = _spawn(
+        [binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"], folder
+    )
     server = Server("oxigraph", process, folder, f"http://127.0.0.1:{port}/query")
     server.wait_ready(30)
     return server
@@ -167,19 +170,33 @@ def start_virtuoso(folder: Path, max_rows: int = VIRTUOSO_MAX_ROWS) -> Server:
     isql = require(ISQL, "apt-get install virtuoso-opensource")
     sql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(d=folder, sql_port=sql_port, http_port=http_port,
-                                       max_rows=max_rows))
+    ini.write_text(
+        VIRTUOSO_INI.format(d=folder, sql_port=sql_port, http_port=http_port, max_rows=max_rows)
+    )
     process = _spawn([binary, "+foreground", "+configfile", str(ini)], folder)
     password, dba_password = secrets.token_hex(8), secrets.token_hex(8)
-    server = Server("virtuoso", process, folder, f"http://127.0.0.1:{http_port}/sparql",
-                    user="mlcryst", password=password)
+    server = Server(
+        "virtuoso",
+        process,
+        folder,
+        f"http://127.0.0.1:{http_port}/sparql",
+        user="mlcryst",
+        password=password,
+    )
     server.wait_ready(90)
-    sql = (f"DB.DBA.USER_CREATE('mlcryst', '{password}');\n"
-           "GRANT SPARQL_UPDATE TO \"mlcryst\";\n"
-           f"DB.DBA.USER_CHANGE_PASSWORD('dba', 'dba', '{dba_password}');\n")
+    sql = (
+        f"DB.DBA.USER_CREATE('mlcryst', '{password}');\n"
+        'GRANT SPARQL_UPDATE TO "mlcryst";\n'
+        f"DB.DBA.USER_CHANGE_PASSWORD('dba', 'dba', '{dba_password}');\n"
+    )
     try:
-        done = subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba"], input=sql.encode(),
-                              capture_output=True, timeout=60, check=False)
+        done = subprocess.run(
+            [isql, f"127.0.0.1:{sql_port}", "dba", "dba"],
+            input=sql.encode(),
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
     except subprocess.TimeoutExpired as exc:
         server.stop()
         raise RuntimeError("isql-vt did not finish the setup") from exc
@@ -192,8 +209,20 @@ def start_virtuoso(folder: Path, max_rows: int = VIRTUOSO_MAX_ROWS) -> Server:
 
 # --- comparing answers -------------------------------------------------------------------
 
-NUMERIC = {str(XSD[t]) for t in ("integer", "decimal", "double", "float", "int", "long",
-                                 "short", "nonNegativeInteger", "positiveInteger")}
+NUMERIC = {
+    str(XSD[t])
+    for t in (
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "int",
+        "long",
+        "short",
+        "nonNegativeInteger",
+        "positiveInteger",
+    )
+}
 
 
 def cell_key(term: Any) -> tuple[Any, ...] | None:
@@ -217,8 +246,10 @@ def cell_key(term: Any) -> tuple[Any, ...] | None:
 def result_rows(result: Any) -> list[tuple[Any, ...]]:
     """The rows of an rdflib SELECT result as tuples of :func:`cell_key`, in result order."""
     names = [str(v) for v in result.vars]
-    return [tuple(cell_key(row.get(n) if isinstance(row, dict) else row[n]) for n in names)
-            for row in _bindings(result)]
+    return [
+        tuple(cell_key(row.get(n) if isinstance(row, dict) else row[n]) for n in names)
+        for row in _bindings(result)
+    ]
 
 
 def _bindings(result: Any) -> list[dict[str, Any]]:
@@ -250,10 +281,15 @@ def oxigraph_rows(store: Any, text: str) -> tuple[list[str], list[tuple[Any, ...
 
 #: sample values per parameter name (the named queries document these forms)
 SAMPLE_VALUES: dict[str, list[Any]] = {
-    "author": [URIRef("https://w3id.org/mlcryst/person/juhas-p"), Literal("Juhas, P."),
-               Literal("wang, y.")],
-    "method": [URIRef("https://w3id.org/mlcryst/method/convolutional-neural-network"),
-               Literal("CNN")],
+    "author": [
+        URIRef("https://w3id.org/mlcryst/person/juhas-p"),
+        Literal("Juhas, P."),
+        Literal("wang, y."),
+    ],
+    "method": [
+        URIRef("https://w3id.org/mlcryst/method/convolutional-neural-network"),
+        Literal("CNN"),
+    ],
 }
 
 
@@ -277,8 +313,9 @@ def named_query_cases() -> list[Any]:
     return cases
 
 
-def assert_same_answers(result: Any, expected: tuple[list[str], list[tuple[Any, ...]]],
-                        what: str) -> None:
+def assert_same_answers(
+    result: Any, expected: tuple[list[str], list[tuple[Any, ...]]], what: str
+) -> None:
     """A remote SELECT result equals the embedded answer: columns, rows and their order."""
     names, rows = expected
     assert [str(v) for v in result.vars] == names, what
@@ -286,6 +323,6 @@ def assert_same_answers(result: Any, expected: tuple[list[str], list[tuple[Any, 
     missing = [r for r in rows if r not in got]
     extra = [r for r in got if r not in rows]
     assert not missing and not extra, (
-        f"{what}: {len(got)} rows vs {len(rows)} embedded; missing {missing[:3]}, "
-        f"extra {extra[:3]}")
+        f"{what}: {len(got)} rows vs {len(rows)} embedded; missing {missing[:3]}, extra {extra[:3]}"
+    )
     assert got == rows, f"{what}: same rows, other order"

@@ -34,8 +34,7 @@ def stores(corpus: Path) -> tuple[Graph, ox.Store]:
     ds = load_dataset(corpus)
     vocab = load_vocabularies()
     triples = build_triples(ds, None, vocab)
-    return build_graph(ds, vocabularies=vocab, triples=triples), oxstore.store_from_triples(
-        triples)
+    return build_graph(ds, vocabularies=vocab, triples=triples), oxstore.store_from_triples(triples)
 
 
 def test_run_limited_returns_the_value() -> None:
@@ -95,16 +94,28 @@ def test_the_process_goes_on_after_a_stop(stores) -> None:  # type: ignore[no-un
 
 
 @pytest.mark.parametrize("store_name", ["oxigraph", "rdflib"])
-def test_cli_stops_a_runaway_query_with_exit_code_8(runner, corpus: Path, stores,
-                                                    store_name: str, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_cli_stops_a_runaway_query_with_exit_code_8(
+    runner, corpus: Path, stores, store_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     graph, _ = stores
     nt = tmp_path / "corpus.nt"
     nt.write_bytes(graph.serialize(format="nt", encoding="utf-8"))
     start = time.monotonic()
-    result = runner.invoke(main, ["query", "--graph", str(nt), "--store", store_name,
-                                  "--timeout", "2", "--sparql", CARTESIAN])
+    result = runner.invoke(
+        main,
+        [
+            "query",
+            "--graph",
+            str(nt),
+            "--store",
+            store_name,
+            "--timeout",
+            "2",
+            "--sparql",
+            CARTESIAN,
+        ],
+    )
     assert result.exit_code == 8, result.output
     assert "stopped after 2 s" in result.output
     assert "--timeout" in result.output

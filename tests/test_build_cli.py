@@ -38,8 +38,9 @@ def shown(path: Path) -> str:
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` (relative name -> bytes), temporary files included."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +67,7 @@ def out_dir(previous_build: Path, tmp_path: Path) -> Path:
 
 # --- a good build ------------------------------------------------------------------------------
 
+
 def test_build_writes_every_format(previous_build: Path) -> None:
     assert sorted(snapshot(previous_build)) == sorted(OUTPUTS)
     graph = Graph().parse(previous_build / "mlcryst.ttl", format="turtle")
@@ -88,6 +90,7 @@ def test_build_reports_what_it_did(first_build: tuple[Path, str]) -> None:
 
 # --- bad data: exit code 3 ---------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Breakage:
     name: str
@@ -101,42 +104,108 @@ class Breakage:
 
 ROW1 = "- row: 1\n  journal: acta-a\n  year: 1977\n  volume: 33\n  pages: 13–18\n"
 BREAKAGES = [
-    Breakage("bad-year", "papers.yaml", ROW1, ROW1.replace("year: 1977", "year: 19x7"),
-             "year", "expected a whole number, got '19x7'", "year: 19x7"),
-    Breakage("pages-reversed", "papers.yaml", ROW1, ROW1.replace("13–18", "18–13"),
-             "pages", "last page 13 is before first page 18", "pages: 18–13"),
-    Breakage("unknown-journal", "papers.yaml", ROW1, ROW1.replace("acta-a", "acta-z"),
-             "journal", "unknown journal 'acta-z'", "journal: acta-z"),
-    Breakage("unknown-field", "papers.yaml", ROW1, ROW1 + "  pagess: 13–18\n",
-             "pagess", "unknown field (misspelt?)", "pagess:"),
-    Breakage("year-before-journal", "papers.yaml", ROW1, ROW1.replace("1977", "1960"),
-             "year", "1960 is before Acta Crystallographica Section A began (1968)",
-             "year: 1960"),
-    Breakage("volume-inconsistent", "papers.yaml", ROW1, ROW1.replace("33", "34"),
-             "volume", "volume 34 does not match year 1977 (that year's volume is 33)",
-             "volume: 34"),
-    Breakage("duplicate-author", "papers.yaml", "    - Johnson, C. K.\n",
-             "    - Johnson, C. K.\n    - Feigenbaum, E. A.\n",
-             "authors", "author 4: 'Feigenbaum, E. A.' is the same person as author 1",
-             "    - Feigenbaum, E. A.\n  problem"),
+    Breakage(
+        "bad-year",
+        "papers.yaml",
+        ROW1,
+        ROW1.replace("year: 1977", "year: 19x7"),
+        "year",
+        "expected a whole number, got '19x7'",
+        "year: 19x7",
+    ),
+    Breakage(
+        "pages-reversed",
+        "papers.yaml",
+        ROW1,
+        ROW1.replace("13–18", "18–13"),
+        "pages",
+        "last page 13 is before first page 18",
+        "pages: 18–13",
+    ),
+    Breakage(
+        "unknown-journal",
+        "papers.yaml",
+        ROW1,
+        ROW1.replace("acta-a", "acta-z"),
+        "journal",
+        "unknown journal 'acta-z'",
+        "journal: acta-z",
+    ),
+    Breakage(
+        "unknown-field",
+        "papers.yaml",
+        ROW1,
+        ROW1 + "  pagess: 13–18\n",
+        "pagess",
+        "unknown field (misspelt?)",
+        "pagess:",
+    ),
+    Breakage(
+        "year-before-journal",
+        "papers.yaml",
+        ROW1,
+        ROW1.replace("1977", "1960"),
+        "year",
+        "1960 is before Acta Crystallographica Section A began (1968)",
+        "year: 1960",
+    ),
+    Breakage(
+        "volume-inconsistent",
+        "papers.yaml",
+        ROW1,
+        ROW1.replace("33", "34"),
+        "volume",
+        "volume 34 does not match year 1977 (that year's volume is 33)",
+        "volume: 34",
+    ),
+    Breakage(
+        "duplicate-author",
+        "papers.yaml",
+        "    - Johnson, C. K.\n",
+        "    - Johnson, C. K.\n    - Feigenbaum, E. A.\n",
+        "authors",
+        "author 4: 'Feigenbaum, E. A.' is the same person as author 1",
+        "    - Feigenbaum, E. A.\n  problem",
+    ),
     # The loader names the record's first line for cross-file checks (not the table1: line).
-    Breakage("reference-table1-matches-nothing", "references.yaml",
-             "table1: false\n  authors:\n    - Berman, H. M.",
-             "table1: true\n  authors:\n    - Berman, H. M.", "table1",
-             "says it is a Table 1 paper, but no paper in papers.yaml has its journal",
-             "- key: berman2000"),
+    Breakage(
+        "reference-table1-matches-nothing",
+        "references.yaml",
+        "table1: false\n  authors:\n    - Berman, H. M.",
+        "table1: true\n  authors:\n    - Berman, H. M.",
+        "table1",
+        "says it is a Table 1 paper, but no paper in papers.yaml has its journal",
+        "- key: berman2000",
+    ),
     # ... and the override's first line for an unknown concept (not the concepts: line).
-    Breakage("unknown-override-concept", "tagging.yaml",
-             "concepts: [mlm:supervised-learning, mlm:unsupervised-learning]",
-             "concepts: [mlm:supervised-learning, mlm:quantum-widgets]",
-             "concepts", "unknown concept mlm:quantum-widgets",
-             '- phrase: "Supervised and unsupervised ML"'),
+    Breakage(
+        "unknown-override-concept",
+        "tagging.yaml",
+        "concepts: [mlm:supervised-learning, mlm:unsupervised-learning]",
+        "concepts: [mlm:supervised-learning, mlm:quantum-widgets]",
+        "concepts",
+        "unknown concept mlm:quantum-widgets",
+        '- phrase: "Supervised and unsupervised ML"',
+    ),
     # ... but the cell's own line for a phrase that matches no concept.
-    Breakage("unmatched-phrase", "papers.yaml", "approach: Image recognition, scene analysis",
-             "approach: Quantum widgets", "approach",
-             "the phrase 'Quantum widgets' matches no concept label", "approach: Quantum"),
-    Breakage("invalid-yaml", "papers.yaml", ROW1, ROW1.replace("  year", " year"),
-             "", "not valid YAML", " year: 1977"),
+    Breakage(
+        "unmatched-phrase",
+        "papers.yaml",
+        "approach: Image recognition, scene analysis",
+        "approach: Quantum widgets",
+        "approach",
+        "the phrase 'Quantum widgets' matches no concept label",
+        "approach: Quantum",
+    ),
+    Breakage(
+        "invalid-yaml",
+        "papers.yaml",
+        ROW1,
+        ROW1.replace("  year", " year"),
+        "",
+        "not valid YAML",
+        " year: 1977",
+    ),
 ]
 
 
@@ -156,8 +225,9 @@ def _break(data: Path, b: Breakage) -> int:
 
 
 @pytest.mark.parametrize("breakage", BREAKAGES, ids=lambda b: b.name)
-def test_bad_data_exits_3_and_names_file_line_field(runner: CliRunner, data_copy: Path,
-                                                     out_dir: Path, breakage: Breakage) -> None:
+def test_bad_data_exits_3_and_names_file_line_field(
+    runner: CliRunner, data_copy: Path, out_dir: Path, breakage: Breakage
+) -> None:
     before = snapshot(out_dir)
     line = _break(data_copy, breakage)
     result = build(runner, out_dir, data_copy)
@@ -181,25 +251,30 @@ def test_missing_data_folder_exits_3(runner: CliRunner, tmp_path: Path, out_dir:
 
 # --- data the loader accepts but the shapes reject: exit code 4 ----------------------------------
 
-def test_graph_violating_the_shapes_exits_4(runner: CliRunner, data_copy: Path,
-                                            out_dir: Path) -> None:
+
+def test_graph_violating_the_shapes_exits_4(
+    runner: CliRunner, data_copy: Path, out_dir: Path
+) -> None:
     """The loader takes any text as a DOI; the shapes want 10.NNNN/..."""
     papers = data_copy / "papers.yaml"
     text = papers.read_text(encoding="utf-8")
-    text = text.replace("  volume: 33\n",
-                        "  volume: 33\n  doi: doi.org/10.1107/S0567739477000035\n", 1)
+    text = text.replace(
+        "  volume: 33\n", "  volume: 33\n  doi: doi.org/10.1107/S0567739477000035\n", 1
+    )
     text = text.replace("  volume: 58\n", "  volume: 58\n  doi: 10.1107 S0108767301\n", 1)
     papers.write_text(text, encoding="utf-8")
     before = snapshot(out_dir)
     result = build(runner, out_dir, data_copy)
     assert result.exit_code == 4, result.output
     assert "the graph does not conform: 2 violation(s)" in result.output
-    assert ("  Table 1 row 1, Feigenbaum et al. (1977): doi: at most one DOI, written like "
-            "10.1107/S2053273318010963 (prism:doi) (value: doi.org/10.1107/S0567739477000035)"
-            ) in result.output.splitlines()
-    assert ("  Table 1 row 2, Christensen (2002): doi: at most one DOI, written like "
-            "10.1107/S2053273318010963 (prism:doi) (value: 10.1107 S0108767301)"
-            ) in result.output.splitlines()
+    assert (
+        "  Table 1 row 1, Feigenbaum et al. (1977): doi: at most one DOI, written like "
+        "10.1107/S2053273318010963 (prism:doi) (value: doi.org/10.1107/S0567739477000035)"
+    ) in result.output.splitlines()
+    assert (
+        "  Table 1 row 2, Christensen (2002): doi: at most one DOI, written like "
+        "10.1107/S2053273318010963 (prism:doi) (value: 10.1107 S0108767301)"
+    ) in result.output.splitlines()
     assert "nothing was written" in result.output
     assert snapshot(out_dir) == before
 
@@ -228,27 +303,37 @@ BROKEN_TURTLE = """\
 """
 
 
-def test_validate_file_exits_4_and_prints_each_violation(runner: CliRunner,
-                                                         tmp_path: Path) -> None:
+def test_validate_file_exits_4_and_prints_each_violation(runner: CliRunner, tmp_path: Path) -> None:
     broken = tmp_path / "broken.ttl"
-    broken.write_text(BROKEN_TURTLE.replace(':smith ;\n    bibo', ':smith , :jones ;\n    bibo'),
-                      encoding="utf-8")
+    broken.write_text(
+        BROKEN_TURTLE.replace(":smith ;\n    bibo", ":smith , :jones ;\n    bibo"), encoding="utf-8"
+    )
     result = runner.invoke(main, ["validate", str(broken)], catch_exceptions=False)
     assert result.exit_code == 4, result.output
     assert "the graph does not conform: 2 violation(s)" in result.output
     lines = result.output.splitlines()
-    assert ("  Smith (2020) <:paper>: pages (first): pages are out of order: first page after "
-            "last page (value: 18)") in lines
-    assert any(line.startswith("  Smith (2020) <:paper>: authors: the author list "
-                               "(bibo:authorList) and the authors") and
-               line.endswith("(value: :jones)") for line in lines)
+    assert (
+        "  Smith (2020) <:paper>: pages (first): pages are out of order: first page after "
+        "last page (value: 18)"
+    ) in lines
+    assert any(
+        line.startswith(
+            "  Smith (2020) <:paper>: authors: the author list (bibo:authorList) and the authors"
+        )
+        and line.endswith("(value: :jones)")
+        for line in lines
+    )
 
 
 def test_validate_file_that_conforms(runner: CliRunner, tmp_path: Path) -> None:
     good = tmp_path / "good.ttl"
-    good.write_text(BROKEN_TURTLE.replace("18–13", "13–18").replace(
-        "prism:startingPage 18 ; prism:endingPage 13",
-        "prism:startingPage 13 ; prism:endingPage 18"), encoding="utf-8")
+    good.write_text(
+        BROKEN_TURTLE.replace("18–13", "13–18").replace(
+            "prism:startingPage 18 ; prism:endingPage 13",
+            "prism:startingPage 13 ; prism:endingPage 18",
+        ),
+        encoding="utf-8",
+    )
     result = runner.invoke(main, ["validate", str(good)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert f"{good}: conforms" in result.output

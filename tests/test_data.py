@@ -41,16 +41,20 @@ def test_fu_2023_has_two_different_wang_y(dataset: Dataset) -> None:
     assert len(fu.authors) == len({a.person for a in fu.authors}) == 10
 
 
-@pytest.mark.parametrize("pid,forms", [
-    ("ioerger-t-r", {"Ioerger, T. R.", "Iorger, T. R."}),
-    ("katona-g", {"Katona, G.", "Kantona"}),
-    ("christensen-s-w", {"Christensen, S. W.", "Christiansen"}),
-    ("gradzielski-m", {"Gradzielski, M.", "Gradzinski, M."}),
-    ("juhas-p", {"Juhás, P.", "Juhas, P."}),
-    ("kjaer-e-t-s", {"Kjær, E. T. S.", "Kjaer, E. T. S."}),
-])
-def test_spelling_variants_resolve_to_one_person(dataset: Dataset, pid: str,
-                                                 forms: set[str]) -> None:
+@pytest.mark.parametrize(
+    "pid,forms",
+    [
+        ("ioerger-t-r", {"Ioerger, T. R.", "Iorger, T. R."}),
+        ("katona-g", {"Katona, G.", "Kantona"}),
+        ("christensen-s-w", {"Christensen, S. W.", "Christiansen"}),
+        ("gradzielski-m", {"Gradzielski, M.", "Gradzinski, M."}),
+        ("juhas-p", {"Juhás, P.", "Juhas, P."}),
+        ("kjaer-e-t-s", {"Kjær, E. T. S.", "Kjaer, E. T. S."}),
+    ],
+)
+def test_spelling_variants_resolve_to_one_person(
+    dataset: Dataset, pid: str, forms: set[str]
+) -> None:
     person = dataset.people[pid]
     assert {person.name, *(v.form for v in person.variants)} == forms
     # Every recorded form is printed somewhere in the source: nothing invented.
@@ -83,7 +87,8 @@ def test_reference_list(dataset: Dataset) -> None:
 
 def test_databases_and_what_describes_them(dataset: Dataset) -> None:
     assert sorted(d.acronym for d in dataset.databases.values()) == sorted(
-        ["CSD", "ICDD PDF", "ICSD", "COD", "Materials Project", "PDB", "OQMD", "BMCD"])
+        ["CSD", "ICDD PDF", "ICSD", "COD", "Materials Project", "PDB", "OQMD", "BMCD"]
+    )
     assert dataset.databases["bmcd"].described_by == "gilliland1988"
     assert dataset.databases["icsd"].described_by == "levin2018"
     used = {(p.short_label(), key) for p in dataset.papers for key in p.data_sources}

@@ -27,8 +27,10 @@ server = pytest.mark.server
 RDFLIB_CHECKED = [
     ("papers-per-year", {}),
     ("table-1", {}),
-    ("papers-using-method", {"method": URIRef(
-        "https://w3id.org/mlcryst/method/convolutional-neural-network")}),
+    (
+        "papers-using-method",
+        {"method": URIRef("https://w3id.org/mlcryst/method/convolutional-neural-network")},
+    ),
     ("papers-using-method", {"method": Literal("CNN")}),
 ]
 
@@ -43,8 +45,7 @@ def ox(oxigraph_server: Any, graph_ntriples: tuple[bytes, int]) -> Any:
 
 
 def _staging_graphs(server: Any) -> list[str]:
-    result = query(server.endpoint(), "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }",
-                   named_graph=None)
+    result = query(server.endpoint(), "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", named_graph=None)
     return [str(row.g) for row in result if str(row.g).startswith(STAGING_PREFIX)]
 
 
@@ -64,8 +65,9 @@ def test_push_round_trips_every_triple(ox: Any, graph: Graph) -> None:
 
 @server
 @pytest.mark.parametrize(("q", "bindings"), named_query_cases())
-def test_named_queries_answer_as_embedded(ox: Any, embedded_oxigraph: Any, q: NamedQuery,
-                                          bindings: dict[str, Any]) -> None:
+def test_named_queries_answer_as_embedded(
+    ox: Any, embedded_oxigraph: Any, q: NamedQuery, bindings: dict[str, Any]
+) -> None:
     """The server answers as the embedded store does, on the text mlcryst sends."""
     result = query(ox.endpoint(), q.text, bindings)
     expected = oxigraph_rows(embedded_oxigraph, sent_text(q, bindings))
@@ -74,8 +76,9 @@ def test_named_queries_answer_as_embedded(ox: Any, embedded_oxigraph: Any, q: Na
 
 @server
 @pytest.mark.parametrize(("name", "bindings"), RDFLIB_CHECKED)
-def test_named_queries_answer_as_rdflib(ox: Any, graph: Graph, embedded_oxigraph: Any,
-                                        name: str, bindings: dict[str, Any]) -> None:
+def test_named_queries_answer_as_rdflib(
+    ox: Any, graph: Graph, embedded_oxigraph: Any, name: str, bindings: dict[str, Any]
+) -> None:
     """The rdflib path (initBindings) agrees: bound values sent as VALUES mean the same."""
     q = next((q for q in list_queries() if q.name == name), None)
     if q is None:
@@ -99,12 +102,15 @@ def test_bound_values_are_escaped_not_pasted(ox: Any) -> None:
 
 
 @server
-@pytest.mark.parametrize("text", [
-    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-    "SELECT * FROM <http://127.0.0.1:9/x.ttl> WHERE { ?s ?p ?o }",
-    "DROP ALL",
-    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * FROM <http://127.0.0.1:9/x.ttl> WHERE { ?s ?p ?o }",
+        "DROP ALL",
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    ],
+)
 def test_unsafe_queries_are_refused_before_sending(ox: Any, text: str) -> None:
     before = count_triples(ox.endpoint(), DEFAULT_GRAPH_IRI)
     with pytest.raises(QueryError):
@@ -123,7 +129,7 @@ def test_default_graph_uri_selects_the_named_graph(ox: Any) -> None:
 @server
 def test_failed_push_leaves_the_graph_as_it_was(ox: Any) -> None:
     target = "https://example.org/graph/failing-push"
-    first = b"<urn:a> <urn:p> \"one\" .\n<urn:a> <urn:p> \"two\" .\n"
+    first = b'<urn:a> <urn:p> "one" .\n<urn:a> <urn:p> "two" .\n'
     assert push(ox.endpoint(), first, target, triples=2).triples == 2
     good = "".join(f'<urn:s{i}> <urn:p> "{i}" .\n' for i in range(1500))
     broken = (good + '<urn:bad> <urn:p> "unterminated .\n' + good).encode()
@@ -153,12 +159,26 @@ def test_cli_push_then_query(ox: Any, runner: Any, tmp_path: Any, graph: Graph) 
     path.write_text('<urn:a> <urn:p> "é"@en .\n<urn:b> <urn:p> 2 .\n', encoding="utf-8")
     url = ox.query_url
     target = "https://example.org/graph/cli"
-    out = runner.invoke(main, ["push", "--endpoint", url, "--graph", str(path), "--no-validate",
-                               "--named-graph", target])
+    out = runner.invoke(
+        main,
+        ["push", "--endpoint", url, "--graph", str(path), "--no-validate", "--named-graph", target],
+    )
     assert out.exit_code == 0, out.output
     assert "2 triples (was 0)" in out.output
-    out = runner.invoke(main, ["query", "--sparql", "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o",
-                               "--endpoint", url, "--named-graph", target, "--format", "csv"])
+    out = runner.invoke(
+        main,
+        [
+            "query",
+            "--sparql",
+            "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o",
+            "--endpoint",
+            url,
+            "--named-graph",
+            target,
+            "--format",
+            "csv",
+        ],
+    )
     assert out.exit_code == 0, out.output
     assert out.output.splitlines() == ["o", "2", "é"]
     name = RDFLIB_CHECKED[0][0]
@@ -174,11 +194,14 @@ def test_cli_push_then_query(ox: Any, runner: Any, tmp_path: Any, graph: Graph) 
 
 # --- bound values as VALUES blocks mean what initBindings means (rdflib, no server) -------
 
-SMALL = Graph().parse(format="turtle", data="""
+SMALL = Graph().parse(
+    format="turtle",
+    data="""
 <urn:a> <urn:p> <urn:b> ; <urn:label> "A" .
 <urn:b> <urn:p> <urn:c> ; <urn:label> "B"@en .
 <urn:c> <urn:label> "C" , "q\\"uote\\n" .
-""")
+""",
+)
 PARAMETERISED = [
     "SELECT ?s WHERE { ?s <urn:p> ?o . FILTER (!BOUND(?x) || sameTerm(?o, ?x)) }",
     "SELECT ?s WHERE { { ?s <urn:p> ?o FILTER (!BOUND(?x) || ?o = ?x) } ?s ?q ?r }",
@@ -208,8 +231,10 @@ def test_values_blocks_mean_init_bindings(text: str, value: Any) -> None:
 def test_construct_template_and_values_data_are_not_groups() -> None:
     from mlcryst.endpoint_rewrite import bind_values
 
-    text = ("CONSTRUCT { ?s <urn:q> ?x } WHERE { ?s <urn:p> ?o VALUES ?o { <urn:b> <urn:c> } }"
-            " VALUES ?s { <urn:a> <urn:b> }")
+    text = (
+        "CONSTRUCT { ?s <urn:q> ?x } WHERE { ?s <urn:p> ?o VALUES ?o { <urn:b> <urn:c> } }"
+        " VALUES ?s { <urn:a> <urn:b> }"
+    )
     sent = bind_values(text, {"x": URIRef("urn:z")})
     assert sent.count("VALUES (?x)") == 1
     assert sent.startswith("CONSTRUCT { ?s <urn:q> ?x } WHERE { VALUES (?x) { (<urn:z>) } ")
@@ -227,13 +252,15 @@ def test_pages_add_a_total_order_and_refuse_own_limits() -> None:
     page = paged(text, parseQuery(text), ["s", "o"], 100, 200)
     assert page.endswith("ORDER BY DESC(?o)\n?s\nLIMIT 100\nOFFSET 200\n")  # ?o once
     text = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s DESC(?o)"
-    assert paged(text, parseQuery(text), ["s", "o"], 5, 0).endswith("DESC(?o)\nLIMIT 5\n"
-                                                                     "OFFSET 0\n")
+    assert paged(text, parseQuery(text), ["s", "o"], 5, 0).endswith("DESC(?o)\nLIMIT 5\nOFFSET 0\n")
     text = "SELECT ?s WHERE { ?s ?p ?o } # no order"
-    assert paged(text, parseQuery(text), ["s"], 10, 0).endswith("\nORDER BY ?s\nLIMIT 10\n"
-                                                                "OFFSET 0\n")
-    for text in ("SELECT ?s WHERE { ?s ?p ?o } LIMIT 500",
-                 "SELECT ?s WHERE { ?s ?p ?o } VALUES ?s { <urn:a> }"):
+    assert paged(text, parseQuery(text), ["s"], 10, 0).endswith(
+        "\nORDER BY ?s\nLIMIT 10\nOFFSET 0\n"
+    )
+    for text in (
+        "SELECT ?s WHERE { ?s ?p ?o } LIMIT 500",
+        "SELECT ?s WHERE { ?s ?p ?o } VALUES ?s { <urn:a> }",
+    ):
         with pytest.raises(QueryError):
             paged(text, parseQuery(text), ["s"], 10, 0)
 

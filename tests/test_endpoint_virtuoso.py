@@ -47,8 +47,9 @@ def vt(virtuoso_server: Any, graph_ntriples: tuple[bytes, int]) -> Any:
 
 
 def _staging_graphs(server: Any) -> list[str]:
-    result = query(server.endpoint(), "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
-                   named_graph=None)
+    result = query(
+        server.endpoint(), "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", named_graph=None
+    )
     return [str(row.g) for row in result if str(row.g).startswith(STAGING_PREFIX)]
 
 
@@ -69,20 +70,22 @@ def test_push_round_trips_every_triple(vt: Any, graph: Graph) -> None:
 
 #: named queries Virtuoso 7.2.5 (Debian 12) answers wrongly; see docs/servers.md
 KNOWN_WRONG = {
-    "problem-areas-without-deep-learning":
-        "Virtuoso 7.2.5 bug: inside MINUS / FILTER NOT EXISTS, a property path ending in a "
-        "constant (mlc:usesMethod/skos:broader* mlm:deep-learning) matches nothing on a "
-        "freshly loaded store, so nothing is subtracted",
-    "papers-per-method":
-        "Virtuoso 7.2.5 bug: sameTerm() inside IF() is false for equal IRIs, so every direct "
-        "count is 0 (?used = ?concept gives the right answer)",
+    "problem-areas-without-deep-learning": "Virtuoso 7.2.5 bug: inside MINUS / FILTER NOT EXISTS, a property path ending in a "
+    "constant (mlc:usesMethod/skos:broader* mlm:deep-learning) matches nothing on a "
+    "freshly loaded store, so nothing is subtracted",
+    "papers-per-method": "Virtuoso 7.2.5 bug: sameTerm() inside IF() is false for equal IRIs, so every direct "
+    "count is 0 (?used = ?concept gives the right answer)",
 }
 
 
 @pytest.mark.parametrize(("q", "bindings"), named_query_cases())
-def test_named_queries_answer_as_embedded(vt: Any, embedded_oxigraph: Any, q: NamedQuery,
-                                          bindings: dict[str, Any],
-                                          request: pytest.FixtureRequest) -> None:
+def test_named_queries_answer_as_embedded(
+    vt: Any,
+    embedded_oxigraph: Any,
+    q: NamedQuery,
+    bindings: dict[str, Any],
+    request: pytest.FixtureRequest,
+) -> None:
     """The server answers as the embedded store does, on the text mlcryst sends."""
     if q.name in KNOWN_WRONG:
         request.applymarker(pytest.mark.xfail(reason=KNOWN_WRONG[q.name], strict=False))
@@ -100,9 +103,11 @@ def test_row_cap_is_paged_not_truncated(vt: Any, embedded_oxigraph: Any) -> None
     """Virtuoso cuts results at ResultSetMaxRows, saying so only in a header: page instead."""
     text = "SELECT ?s ?p WHERE { ?s ?p ?o FILTER isIRI(?o) } ORDER BY ?p ?s"
     http = Http(None, None, 30)
-    headers, body = http.form(vt.query_url, {"query": text, "default-graph-uri":
-                                             DEFAULT_GRAPH_IRI},
-                              "application/sparql-results+json")
+    headers, body = http.form(
+        vt.query_url,
+        {"query": text, "default-graph-uri": DEFAULT_GRAPH_IRI},
+        "application/sparql-results+json",
+    )
     assert headers["X-SPARQL-MaxRows"] == str(VIRTUOSO_MAX_ROWS)
     assert body.count(b'"p":') == VIRTUOSO_MAX_ROWS  # silently cut
     result = query(vt.endpoint(), text)
@@ -128,11 +133,15 @@ def test_digest_auth_guards_every_write(vt: Any) -> None:
         with pytest.raises(EndpointError, match="refused the credentials"):
             push(wrong, data)
     with pytest.raises(EndpointError):  # updates need the digest-protected URL
-        Http(None, None, 30).form(vt.query_url, {"update": f"DROP GRAPH <{DEFAULT_GRAPH_IRI}>"},
-                                  "application/sparql-results+json")
+        Http(None, None, 30).form(
+            vt.query_url,
+            {"update": f"DROP GRAPH <{DEFAULT_GRAPH_IRI}>"},
+            "application/sparql-results+json",
+        )
     assert count_triples(vt.endpoint(), DEFAULT_GRAPH_IRI) == before
-    result = query(Endpoint.at(vt.query_url + "-auth", user=vt.user, password=vt.password),
-                   "ASK { ?s ?p ?o }")  # queries may go through the protected URL too
+    result = query(
+        Endpoint.at(vt.query_url + "-auth", user=vt.user, password=vt.password), "ASK { ?s ?p ?o }"
+    )  # queries may go through the protected URL too
     assert result.askAnswer is True
 
 
@@ -145,8 +154,7 @@ def test_a_plain_graph_store_put_is_not_atomic_here(vt: Any) -> None:
     target = "https://example.org/graph/plain-put"
     http = Http(vt.user, vt.password, 60)
     url = f"{vt.endpoint().store_url}?graph={target}"
-    http.send("PUT", url, b"<urn:a> <urn:p> <urn:b> .\n", {"Content-Type":
-                                                            "application/n-triples"})
+    http.send("PUT", url, b"<urn:a> <urn:p> <urn:b> .\n", {"Content-Type": "application/n-triples"})
     with pytest.raises(EndpointError, match="HTTP 500"):
         http.send("PUT", url, BROKEN, {"Content-Type": "application/n-triples"})
     # half-loaded: the batches parsed before the error stay, the old triple is gone
@@ -155,7 +163,7 @@ def test_a_plain_graph_store_put_is_not_atomic_here(vt: Any) -> None:
 
 def test_failed_push_leaves_the_graph_as_it_was(vt: Any) -> None:
     target = "https://example.org/graph/failing-push"
-    first = b"<urn:a> <urn:p> \"one\" .\n<urn:a> <urn:p> \"two\" .\n"
+    first = b'<urn:a> <urn:p> "one" .\n<urn:a> <urn:p> "two" .\n'
     assert push(vt.endpoint(), first, target, triples=2).triples == 2
     with pytest.raises(EndpointError, match="HTTP 500"):
         push(vt.endpoint(), BROKEN, target)
@@ -176,12 +184,15 @@ def test_default_graph_is_every_graph_without_default_graph_uri(vt: Any) -> None
 
 
 def test_literals_come_back_as_the_embedded_store_gives_them(vt: Any) -> None:
-    small = Graph().parse(format="turtle", data="""
+    small = Graph().parse(
+        format="turtle",
+        data="""
         @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
         <urn:a> <urn:bool> true ; <urn:false> false ; <urn:str> "s"^^xsd:string ;
           <urn:plain> "p" ; <urn:lang> "colour"@en ; <urn:year> "1977"^^xsd:gYear ;
           <urn:int> 42 ; <urn:text> "Juhás, P. – 235\\u2013242 \\"q\\"" ; <urn:list> ( 1 ) .
-    """)
+    """,
+    )
     target = "https://example.org/graph/literals"
     data = serialize(small, "nt")
     push(vt.endpoint(), data, target, triples=len(small))
@@ -199,32 +210,77 @@ def test_literals_come_back_as_the_embedded_store_gives_them(vt: Any) -> None:
     node = by_p[URIRef("urn:list")]
     assert isinstance(node, BNode) and not str(node).startswith("nodeID:")
     assert result_rows(remote) == result_rows(embedded)
-    flags = query(vt.endpoint(), "SELECT ?p (isIRI(?o) AS ?iri) (?o = 42 AS ?answer) WHERE "
-                  "{ <urn:a> ?p ?o FILTER (?p = <urn:int>) }", named_graph=target)
+    flags = query(
+        vt.endpoint(),
+        "SELECT ?p (isIRI(?o) AS ?iri) (?o = 42 AS ?answer) WHERE "
+        "{ <urn:a> ?p ?o FILTER (?p = <urn:int>) }",
+        named_graph=target,
+    )
     assert [(row.iri, row.answer) for row in flags] == [  # Virtuoso says 0 and 1
-        (Literal(False), Literal(True))]
+        (Literal(False), Literal(True))
+    ]
     assert query(vt.endpoint(), "ASK { ?s <urn:int> 42 }", named_graph=target).askAnswer
     assert not query(vt.endpoint(), "ASK { ?s <urn:int> 43 }", named_graph=target).askAnswer
 
 
-def test_cli_push_and_query_with_a_digest_user(vt: Any, runner: Any, tmp_path: Any,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_push_and_query_with_a_digest_user(
+    vt: Any, runner: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from mlcryst.cli import main
 
     path = tmp_path / "small.ttl"
     path.write_text('<urn:a> <urn:p> "é"@en .\n<urn:b> <urn:p> "b"@en .\n', encoding="utf-8")
     target = "https://example.org/graph/cli"
     monkeypatch.setenv("MLCRYST_ENDPOINT_PASSWORD", vt.password)
-    out = runner.invoke(main, ["push", "--endpoint", vt.query_url, "--user", vt.user,
-                               "--graph", str(path), "--no-validate", "--named-graph", target])
+    out = runner.invoke(
+        main,
+        [
+            "push",
+            "--endpoint",
+            vt.query_url,
+            "--user",
+            vt.user,
+            "--graph",
+            str(path),
+            "--no-validate",
+            "--named-graph",
+            target,
+        ],
+    )
     assert out.exit_code == 0, out.output
     assert "2 triples (was 0)" in out.output
-    out = runner.invoke(main, ["query", "--sparql", "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o",
-                               "--endpoint", vt.query_url + "-auth", "--user", vt.user,
-                               "--named-graph", target, "--format", "csv"])
+    out = runner.invoke(
+        main,
+        [
+            "query",
+            "--sparql",
+            "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o",
+            "--endpoint",
+            vt.query_url + "-auth",
+            "--user",
+            vt.user,
+            "--named-graph",
+            target,
+            "--format",
+            "csv",
+        ],
+    )
     assert out.exit_code == 0, out.output
     assert out.output.splitlines() == ["o", "b", "é"]
     monkeypatch.setenv("MLCRYST_ENDPOINT_PASSWORD", "wrong")
-    out = runner.invoke(main, ["push", "--endpoint", vt.query_url, "--user", vt.user,
-                               "--graph", str(path), "--no-validate", "--named-graph", target])
+    out = runner.invoke(
+        main,
+        [
+            "push",
+            "--endpoint",
+            vt.query_url,
+            "--user",
+            vt.user,
+            "--graph",
+            str(path),
+            "--no-validate",
+            "--named-graph",
+            target,
+        ],
+    )
     assert out.exit_code == 7 and "refused the credentials" in out.output

@@ -53,17 +53,21 @@ def test_jsonld_embeds_its_context_and_the_context_ships(graph: Graph, tmp_path:
 
 def test_remote_jsonld_context_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "remote.jsonld"
-    path.write_text(json.dumps({"@context": "https://example.org/context.jsonld",
-                                "@id": "urn:x", "name": "y"}), encoding="utf-8")
+    path.write_text(
+        json.dumps({"@context": "https://example.org/context.jsonld", "@id": "urn:x", "name": "y"}),
+        encoding="utf-8",
+    )
     with pytest.raises(OutputError, match="remote context"):
         read_graph(path)
 
 
 def test_serialisation_is_deterministic_across_processes(tmp_path: Path) -> None:
     """Two separate builds (fresh processes, fresh blank nodes) give identical bytes."""
-    script = ("import sys; from mlcryst.load import load_dataset; "
-              "from mlcryst.build import build_graph; from mlcryst.export import write_outputs; "
-              "write_outputs(build_graph(load_dataset()), sys.argv[1])")
+    script = (
+        "import sys; from mlcryst.load import load_dataset; "
+        "from mlcryst.build import build_graph; from mlcryst.export import write_outputs; "
+        "write_outputs(build_graph(load_dataset()), sys.argv[1])"
+    )
     for out in ("a", "b"):
         subprocess.run([sys.executable, "-c", script, str(tmp_path / out)], check=True)
     for name in ("mlcryst.ttl", "mlcryst.nt", "mlcryst.jsonld"):
@@ -92,8 +96,9 @@ def _paper_subgraph(graph: Graph, key: str) -> Graph:
         node = stack.pop()
         for s, p, o in graph.triples((node, None, None)):
             sub.add((s, p, o))
-            if p in (RDF.first, RDF.rest) or (s == paper and not isinstance(o, URIRef)
-                                              and o.__class__.__name__ == "BNode"):
+            if p in (RDF.first, RDF.rest) or (
+                s == paper and not isinstance(o, URIRef) and o.__class__.__name__ == "BNode"
+            ):
                 stack.append(o)
     return sub
 

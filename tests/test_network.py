@@ -33,8 +33,9 @@ MLP = "https://w3id.org/mlcryst/problem/"
 def tags(dataset: Dataset) -> dict[str, tuple[set[str], set[str]]]:
     """paper key -> (method IRIs, problem IRIs), from the tagger, not from the graph."""
     result = tag_dataset(dataset, vocabulary_from_graph(load_vocabularies()))
-    return {k: ({str(m) for m in t.methods}, {str(p) for p in t.problems})
-            for k, t in result.items()}
+    return {
+        k: ({str(m) for m in t.methods}, {str(p) for p in t.problems}) for k, t in result.items()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -43,20 +44,21 @@ def views(graph: Graph) -> dict[str, nx.Graph]:
     return {v: project(graph, v, index=idx) for v in VIEWS if v != "construct"}
 
 
-def test_papers_view_counts_match_the_records(views: dict[str, nx.Graph], dataset: Dataset,
-                                              tags: dict[str, tuple[set[str], set[str]]]
-                                              ) -> None:
+def test_papers_view_counts_match_the_records(
+    views: dict[str, nx.Graph], dataset: Dataset, tags: dict[str, tuple[set[str], set[str]]]
+) -> None:
     g = views["papers"]
     methods = set().union(*(m for m, _ in tags.values()))
     problems = set().union(*(p for _, p in tags.values()))
     kinds = Counter(k for _, k in g.nodes(data="kind"))
-    assert kinds == {"paper": len(dataset.papers), "method": len(methods),
-                     "problem": len(problems)}
+    assert kinds == {"paper": len(dataset.papers), "method": len(methods), "problem": len(problems)}
     assert (kinds["paper"], kinds["method"], kinds["problem"]) == (80, 30, 73)
     assert g.number_of_edges() == sum(len(m) + len(p) for m, p in tags.values()) == 307
     relations = Counter(r for *_, r in g.edges(data="relation"))
-    assert relations == {"uses_method": sum(len(m) for m, _ in tags.values()),
-                         "addresses_problem": sum(len(p) for _, p in tags.values())}
+    assert relations == {
+        "uses_method": sum(len(m) for m, _ in tags.values()),
+        "addresses_problem": sum(len(p) for _, p in tags.values()),
+    }
 
 
 def test_paper_attributes_come_from_the_graph(views: dict[str, nx.Graph]) -> None:
@@ -76,8 +78,9 @@ def test_paper_attributes_come_from_the_graph(views: dict[str, nx.Graph]) -> Non
         assert g.nodes[paper]["architecture"] in ("deep learning", "both")
 
 
-def test_coauthor_network_matches_the_author_lists(views: dict[str, nx.Graph],
-                                                   dataset: Dataset) -> None:
+def test_coauthor_network_matches_the_author_lists(
+    views: dict[str, nx.Graph], dataset: Dataset
+) -> None:
     g = views["coauthors"]
     authors = {a.person for p in dataset.papers for a in p.authors}
     pairs: Counter[tuple[str, str]] = Counter()
@@ -89,11 +92,13 @@ def test_coauthor_network_matches_the_author_lists(views: dict[str, nx.Graph],
     assert sum(w for *_, w in g.edges(data="weight")) == sum(pairs.values())
     billinge = next(n for n, label in g.nodes(data="label") if label == "Billinge, S. J. L.")
     assert g.nodes[billinge]["papers"] == sum(
-        1 for p in dataset.papers if any(a.name.startswith("Billinge") for a in p.authors))
+        1 for p in dataset.papers if any(a.name.startswith("Billinge") for a in p.authors)
+    )
 
 
-def test_cooccurrence_weights_count_papers(views: dict[str, nx.Graph],
-                                          tags: dict[str, tuple[set[str], set[str]]]) -> None:
+def test_cooccurrence_weights_count_papers(
+    views: dict[str, nx.Graph], tags: dict[str, tuple[set[str], set[str]]]
+) -> None:
     g = views["cooccurrence"]
     pairs = Counter((m, p) for ms, ps in tags.values() for m in ms for p in ps)
     assert g.number_of_edges() == len(pairs) == 220
@@ -102,35 +107,43 @@ def test_cooccurrence_weights_count_papers(views: dict[str, nx.Graph],
     assert g.nodes[m]["label"] == "supervised learning"
 
 
-def test_overview_adds_people_journals_and_broader_chains(views: dict[str, nx.Graph],
-                                                          dataset: Dataset) -> None:
+def test_overview_adds_people_journals_and_broader_chains(
+    views: dict[str, nx.Graph], dataset: Dataset
+) -> None:
     g = views["overview"]
     kinds = Counter(k for _, k in g.nodes(data="kind"))
     assert kinds["paper"] == 80 and kinds["author"] == 425 and kinds["journal"] == 5
     relations = Counter(r for *_, r in g.edges(data="relation"))
     assert relations["published_in"] == 80
-    assert relations["author_of"] == sum(len({a.person for a in p.authors})
-                                         for p in dataset.papers)
+    assert relations["author_of"] == sum(len({a.person for a in p.authors}) for p in dataset.papers)
     # CNN hangs below deep learning through the broader chain
-    path = nx.shortest_path(g.subgraph([n for n, k in g.nodes(data="kind") if k == "method"]),
-                            MLM + "convolutional-neural-network", MLM + "deep-learning")
+    path = nx.shortest_path(
+        g.subgraph([n for n, k in g.nodes(data="kind") if k == "method"]),
+        MLM + "convolutional-neural-network",
+        MLM + "deep-learning",
+    )
     assert len(path) == 4  # CNN -> deep neural network -> neural network -> deep learning
     assert all(g.edges[a, b]["relation"] == "broader" for a, b in pairwise(path))
     assert g.edges[path[0], path[1]]["narrower"] == path[0]
 
 
 def test_construct_view_and_its_errors(graph: Graph) -> None:
-    q = ("PREFIX mlc: <https://w3id.org/mlcryst/ontology#>\n"
-         "CONSTRUCT { ?p mlc:usesMethod ?m } WHERE { ?p mlc:usesMethod ?m . "
-         "FILTER(?m = <" + MLM + "convolutional-neural-network>) }")
+    q = (
+        "PREFIX mlc: <https://w3id.org/mlcryst/ontology#>\n"
+        "CONSTRUCT { ?p mlc:usesMethod ?m } WHERE { ?p mlc:usesMethod ?m . "
+        "FILTER(?m = <" + MLM + "convolutional-neural-network>) }"
+    )
     g = project(graph, "construct", query=q)
     assert Counter(k for _, k in g.nodes(data="kind")) == {"paper": 26, "method": 1}
     assert {r for *_, r in g.edges(data="relation")} == {"mlc:usesMethod"}
     with pytest.raises(QueryError, match="returns no graph"):
         project(graph, "construct", query="SELECT ?s WHERE { ?s ?p ?o } LIMIT 1")
     with pytest.raises(QueryError, match="empty graph"):
-        project(graph, "construct", query="CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o . "
-                                          "?s <urn:no-such-property> ?o }")
+        project(
+            graph,
+            "construct",
+            query="CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o . ?s <urn:no-such-property> ?o }",
+        )
     with pytest.raises(QueryError, match="needs a query"):
         project(graph, "construct")
     with pytest.raises(QueryError, match="unknown view 'galaxy'"):

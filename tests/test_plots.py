@@ -26,7 +26,8 @@ def test_plot_command_writes_every_figure_in_both_formats(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     written = sorted(tmp_path.iterdir())
     assert sorted(p.name for p in written) == sorted(
-        f"{name}.{fmt}" for name in FIGURES for fmt in ("png", "svg"))
+        f"{name}.{fmt}" for name in FIGURES for fmt in ("png", "svg")
+    )
     for path in written:
         data = path.read_bytes()
         assert 10_000 < len(data) < 400_000, path
@@ -41,7 +42,10 @@ def test_axes_are_labelled(stats: Stats) -> None:
     ax = fig.axes[0]
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("Publication year", "Papers")
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "deep learning", "conventional ML", "other (no model family named)"]
+        "deep learning",
+        "conventional ML",
+        "other (no model family named)",
+    ]
     heights = sum(p.get_height() for p in ax.patches)
     assert heights == 80  # every paper is in one bar segment
     gap = FIGURES["gap-map"](stats).axes[0]
@@ -57,8 +61,9 @@ def test_svg_is_deterministic(stats: Stats) -> None:
     assert b"<dc:date>" not in figure_bytes(fig, "svg")
 
 
-def test_build_writes_the_page_and_the_figures(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_build_writes_the_page_and_the_figures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import mlcryst.export
     import mlcryst.validate
 
@@ -69,9 +74,9 @@ def test_build_writes_the_page_and_the_figures(tmp_path: Path,
     assert result.exit_code == 0, result.output
     assert (tmp_path / "mlcryst.html").stat().st_size > 500_000  # vis-network inlined
     assert {p.name for p in (tmp_path / "figures").iterdir()} == {
-        f"{n}.{fmt}" for n in FIGURES for fmt in ("png", "svg")}
+        f"{n}.{fmt}" for n in FIGURES for fmt in ("png", "svg")
+    }
     assert "wrote " + str(tmp_path / "mlcryst.html") in result.output
-    skipped = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "bare"),
-                                        "--no-visuals"])
+    skipped = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "bare"), "--no-visuals"])
     assert skipped.exit_code == 0, skipped.output
     assert not (tmp_path / "bare" / "mlcryst.html").exists()

@@ -126,8 +126,11 @@ def work_label(dataset: Dataset, key: str) -> str:
     """The label of a cited work: "Gilliland (1988)", "Gates-Rector & Blanton (2019)"."""
     ref = next(r for r in dataset.references if r.key == key)
     fams = [dataset.people[a.person].family_name for a in ref.authors]
-    who = fams[0] if len(fams) == 1 else (
-        f"{fams[0]} & {fams[1]}" if len(fams) == 2 else f"{fams[0]} et al.")
+    who = (
+        fams[0]
+        if len(fams) == 1
+        else (f"{fams[0]} & {fams[1]}" if len(fams) == 2 else f"{fams[0]} et al.")
+    )
     return f"{who} ({ref.year}{ref.year_suffix})"
 
 
@@ -153,8 +156,9 @@ def expect_deep_vs_conventional_per_year(graph: Graph, dataset: Dataset) -> list
 
 
 def expect_paradigm_per_journal(graph: Graph, dataset: Dataset) -> list[Row]:
-    paradigms = sorted(graph.objects(MLM["facet-paradigm"], SKOS.member),
-                       key=lambda c: (label(graph, c), str(c)))
+    paradigms = sorted(
+        graph.objects(MLM["facet-paradigm"], SKOS.member), key=lambda c: (label(graph, c), str(c))
+    )
     rows = []
     for j in journals_in_printed_order(dataset):
         papers = [p for p in dataset.table1() if p.journal == j]
@@ -166,8 +170,10 @@ def expect_paradigm_per_journal(graph: Graph, dataset: Dataset) -> list[Row]:
 
 def expect_neural_network_first_uses(graph: Graph, dataset: Dataset) -> list[Row]:
     nn = [p for p in dataset.table1() if reaches(graph, p, MLM["neural-network"])]
-    return [(p.year, p.row, p.short_label(), dataset.journals[p.journal].abbreviation, p.approach)
-            for p in sorted(nn, key=lambda p: (p.year, p.row))]
+    return [
+        (p.year, p.row, p.short_label(), dataset.journals[p.journal].abbreviation, p.approach)
+        for p in sorted(nn, key=lambda p: (p.year, p.row))
+    ]
 
 
 def expect_methods_per_problem_area(graph: Graph, dataset: Dataset) -> list[Row]:
@@ -179,8 +185,10 @@ def expect_methods_per_problem_area(graph: Graph, dataset: Dataset) -> list[Row]
             for arch in ancestors(graph, m) & {DL, CML}:
                 for area in areas:
                     groups[area, arch, m].add(p.key)
-    rows = [(label(graph, a), label(graph, arch), label(graph, m), len(ps), str(m))
-            for (a, arch, m), ps in groups.items()]
+    rows = [
+        (label(graph, a), label(graph, arch), label(graph, m), len(ps), str(m))
+        for (a, arch, m), ps in groups.items()
+    ]
     rows.sort(key=lambda r: (r[0], r[1], -r[3], r[2], r[4]))
     return [r[:4] for r in rows]
 
@@ -190,8 +198,11 @@ def expect_problem_areas_without_deep_learning(graph: Graph, dataset: Dataset) -
     deep = {p.key for p in dataset.table1() if reaches(graph, p, DL)}
     rows = []
     for c in in_scheme(graph, PROBLEM_SCHEME):
-        tackled = {p.key for p in dataset.table1()
-                   if any(c in ancestors(graph, pc) for pc in problems(graph, p))}
+        tackled = {
+            p.key
+            for p in dataset.table1()
+            if any(c in ancestors(graph, pc) for pc in problems(graph, p))
+        }
         if tackled and not tackled & deep:
             for area in ancestors(graph, c) & tops:
                 rows.append((label(graph, area), label(graph, c), len(tackled), str(c)))
@@ -212,8 +223,11 @@ def expect_papers_per_database(graph: Graph, dataset: Dataset) -> list[Row]:
 
 def expect_authors_most_prolific(graph: Graph, dataset: Dataset) -> list[Row]:
     counts = Counter(pid for p in dataset.table1() for pid in persons(p))
-    rows = [(IRIS.person(pid), dataset.people[pid].name, n) for pid, n in counts.items()
-            if n >= 2 and not dataset.people[pid].is_organization]
+    rows = [
+        (IRIS.person(pid), dataset.people[pid].name, n)
+        for pid, n in counts.items()
+        if n >= 2 and not dataset.people[pid].is_organization
+    ]
     rows.sort(key=lambda r: (-r[2], r[1], str(r[0])))
     return rows
 
@@ -234,19 +248,34 @@ def expect_coauthor_pairs(graph: Graph, dataset: Dataset) -> list[Row]:
 
 def expect_papers_per_journal(graph: Graph, dataset: Dataset) -> list[Row]:
     counts = Counter(p.journal for p in dataset.table1())
-    return [(dataset.journals[j].title, dataset.journals[j].abbreviation, counts[j])
-            for j in journals_in_printed_order(dataset)]
+    return [
+        (dataset.journals[j].title, dataset.journals[j].abbreviation, counts[j])
+        for j in journals_in_printed_order(dataset)
+    ]
 
 
 def expect_table_1(graph: Graph, dataset: Dataset) -> list[Row]:
-    return [(p.row, dataset.journals[p.journal].title, p.year, p.problem, p.approach,
-             dataset.citation(p)) for p in dataset.table1()]
+    return [
+        (
+            p.row,
+            dataset.journals[p.journal].title,
+            p.year,
+            p.problem,
+            p.approach,
+            dataset.citation(p),
+        )
+        for p in dataset.table1()
+    ]
 
 
 def person_forms(dataset: Dataset, pid: str) -> set[str]:
     person = dataset.people[pid]
-    return {person.name, display_name(person.name), person.family_name,
-            *(v.form for v in person.variants)}
+    return {
+        person.name,
+        display_name(person.name),
+        person.family_name,
+        *(v.form for v in person.variants),
+    }
 
 
 def expect_papers_by_author(dataset: Dataset, author: URIRef | Literal | None) -> list[Row]:
@@ -254,43 +283,71 @@ def expect_papers_by_author(dataset: Dataset, author: URIRef | Literal | None) -
     for p in dataset.table1():
         for pid in persons(p):
             iri = IRIS.person(pid)
-            if (author is None or author == iri
-                    or (isinstance(author, Literal) and str(author) in person_forms(dataset, pid))):
-                rows.append((p.row, p.year, p.short_label(), iri, dataset.people[pid].name,
-                             dataset.citation(p)))
+            if (
+                author is None
+                or author == iri
+                or (isinstance(author, Literal) and str(author) in person_forms(dataset, pid))
+            ):
+                rows.append(
+                    (
+                        p.row,
+                        p.year,
+                        p.short_label(),
+                        iri,
+                        dataset.people[pid].name,
+                        dataset.citation(p),
+                    )
+                )
     rows.sort(key=lambda r: (r[0], r[4], str(r[3])))
     return rows
 
 
 def concept_labels(graph: Graph, concept: URIRef) -> set[str]:
-    return {str(o) for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
-            for o in graph.objects(concept, prop)}
+    return {
+        str(o)
+        for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
+        for o in graph.objects(concept, prop)
+    }
 
 
-def expect_papers_using_method(graph: Graph, dataset: Dataset,
-                               method: URIRef | Literal | None) -> list[Row]:
+def expect_papers_using_method(
+    graph: Graph, dataset: Dataset, method: URIRef | Literal | None
+) -> list[Row]:
     if method is None:
         targets = top_concepts(graph, METHOD_SCHEME)
     elif isinstance(method, URIRef):
         targets = {method}
     else:
-        targets = {c for c in in_scheme(graph, METHOD_SCHEME)
-                   if str(method).lower() in {x.lower() for x in concept_labels(graph, c)}}
+        targets = {
+            c
+            for c in in_scheme(graph, METHOD_SCHEME)
+            if str(method).lower() in {x.lower() for x in concept_labels(graph, c)}
+        }
     under = {c for t in targets for c in graph.transitive_subjects(SKOS.broader, t)}
-    return [(p.row, p.year, p.short_label(), dataset.journals[p.journal].abbreviation,
-             p.approach) for p in dataset.table1() if methods(graph, p) & under]
+    return [
+        (p.row, p.year, p.short_label(), dataset.journals[p.journal].abbreviation, p.approach)
+        for p in dataset.table1()
+        if methods(graph, p) & under
+    ]
 
 
 def expect_name_variants(graph: Graph, dataset: Dataset) -> list[Row]:
-    rows = [(IRIS.person(p.id, organization=p.is_organization), p.name, v.form, p.note)
-            for p in dataset.people.values() for v in p.variants]
+    rows = [
+        (IRIS.person(p.id, organization=p.is_organization), p.name, v.form, p.note)
+        for p in dataset.people.values()
+        for v in p.variants
+    ]
     rows.sort(key=lambda r: (r[1], r[2], str(r[0])))
     return rows
 
 
-REFERENCE_CLASSES = {"article": FABIO.JournalArticle, "preprint": FABIO.Preprint,
-                     "book": FABIO.Book, "software": FABIO.ComputerProgram,
-                     "dataset": FABIO.Database}
+REFERENCE_CLASSES = {
+    "article": FABIO.JournalArticle,
+    "preprint": FABIO.Preprint,
+    "book": FABIO.Book,
+    "software": FABIO.ComputerProgram,
+    "dataset": FABIO.Database,
+}
 
 
 def expect_reference_list(graph: Graph, dataset: Dataset) -> list[Row]:
@@ -302,8 +359,9 @@ def expect_reference_list(graph: Graph, dataset: Dataset) -> list[Row]:
             paper = table1[r.journal, r.volume, int(r.first_page)]
             rows.append((r.citation, paper.short_label(), FABIO.JournalArticle, True, paper.row))
         else:
-            rows.append((r.citation, work_label(dataset, r.key), REFERENCE_CLASSES[r.type],
-                         False, None))
+            rows.append(
+                (r.citation, work_label(dataset, r.key), REFERENCE_CLASSES[r.type], False, None)
+            )
     return sorted(rows, key=lambda r: r[0])
 
 
@@ -325,8 +383,11 @@ def expect_method_problem_cooccurrence(graph: Graph, dataset: Dataset) -> list[R
         for m in methods(graph, p):
             for c in problems(graph, p):
                 counts[m, c] += 1
-    rows = [(label(graph, m), label(graph, c), n, str(m), str(c))
-            for (m, c), n in counts.items() if n >= 2]
+    rows = [
+        (label(graph, m), label(graph, c), n, str(m), str(c))
+        for (m, c), n in counts.items()
+        if n >= 2
+    ]
     rows.sort(key=lambda r: (-r[2], r[0], r[1], r[3], r[4]))
     return [r[:3] for r in rows]
 
@@ -371,8 +432,10 @@ def test_header_and_prefixes(query: NamedQuery) -> None:
     assert declared, "prefixes are declared in the file"
     for prefix, ns in declared.items():
         assert PREFIXES.get(prefix) == ns, f"{prefix}: is not the standard prefix"
-    body = "\n".join(line.split("#", 1)[0] if not line.lstrip().startswith("PREFIX") else ""
-                     for line in text.splitlines())
+    body = "\n".join(
+        line.split("#", 1)[0] if not line.lstrip().startswith("PREFIX") else ""
+        for line in text.splitlines()
+    )
     body = re.sub(r'"[^"]*"|<[^>]*>', "", body)
     used = set(re.findall(r"(?<![\w?$])([a-z]\w*):", body))
     assert used <= set(declared), f"undeclared prefixes {used - set(declared)}"
@@ -390,8 +453,7 @@ def test_columns_are_the_select_variables(graph: Graph, query: NamedQuery) -> No
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTATIONS))
-def test_query_matches_independent_expectation(graph: Graph, dataset: Dataset,
-                                               name: str) -> None:
+def test_query_matches_independent_expectation(graph: Graph, dataset: Dataset, name: str) -> None:
     expected = EXPECTATIONS[name](graph, dataset)
     assert expected, "an expectation with no rows proves nothing"
     assert answer(graph, name) == expected
@@ -433,8 +495,12 @@ def test_papers_per_year_facts(graph: Graph) -> None:
 
 def test_papers_per_journal_facts(graph: Graph) -> None:
     assert [(r[1], r[2]) for r in answer(graph, "papers-per-journal")] == [
-        ("Acta Cryst. A", 14), ("Acta Cryst. B", 2), ("Acta Cryst. D", 19),
-        ("J. Synchrotron Rad.", 25), ("IUCrJ", 20)]
+        ("Acta Cryst. A", 14),
+        ("Acta Cryst. B", 2),
+        ("Acta Cryst. D", 19),
+        ("J. Synchrotron Rad.", 25),
+        ("IUCrJ", 20),
+    ]
     seed = list(Counter(r.journal for r in SEED_ROWS).items())  # in printed order
     assert [(r[0], r[2]) for r in answer(graph, "papers-per-journal")] == seed
 
@@ -443,8 +509,9 @@ def test_table_1_is_the_printed_table(graph: Graph) -> None:
     rows = answer(graph, "table-1")
     assert rows[0][:3] == (1, "Acta Crystallographica Section A", 1977)
     assert rows[0][5].startswith("Feigenbaum, E. A., Engelmore, R. S. & Johnson, C. K. (1977)")
-    assert [(r.row, r.journal, int(r.year), r.problem, r.approach, r.citation)
-            for r in SEED_ROWS] == rows
+    assert [
+        (r.row, r.journal, int(r.year), r.problem, r.approach, r.citation) for r in SEED_ROWS
+    ] == rows
 
 
 def test_deep_vs_conventional_facts(graph: Graph) -> None:
@@ -473,9 +540,11 @@ def test_neural_network_pioneers_come_first(graph: Graph) -> None:
     rows = answer(graph, "neural-network-first-uses")
     # "The next AI papers did not appear ... until 2002 (Christensen, 2002; Ioerger &
     # Sacchettini, 2002)", then Berntson et al. (2003) with correlation cascade nets
-    assert [r[:3] for r in rows[:3]] == [(2002, 2, "Christensen (2002)"),
-                                         (2002, 18, "Iorger & Sacchettini (2002)"),
-                                         (2003, 36, "Berntson et al. (2003)")]
+    assert [r[:3] for r in rows[:3]] == [
+        (2002, 2, "Christensen (2002)"),
+        (2002, 18, "Iorger & Sacchettini (2002)"),
+        (2003, 36, "Berntson et al. (2003)"),
+    ]
     # "Starting in 2017 (Park et al., 2017), with a deep convolutional neural net"
     assert rows[3][0] == 2017 and "Park et al. (2017)" in {r[2] for r in rows if r[0] == 2017}
     assert [r[0] for r in rows] == sorted(r[0] for r in rows)
@@ -491,8 +560,13 @@ def test_papers_per_database_facts(graph: Graph) -> None:
     rows = answer(graph, "papers-per-database")
     # "Gopalakrishnan et al. (2004) used the Biological Macromolecule Crystallization
     # Database (BMCD) (Gilliland, 1988)"; no other paper's data source is stated
-    assert rows[0] == ("BMCD", "Biological Macromolecule Crystallization Database",
-                       "Gilliland (1988)", 1, "Gopalakrishnan et al. (2004)")
+    assert rows[0] == (
+        "BMCD",
+        "Biological Macromolecule Crystallization Database",
+        "Gilliland (1988)",
+        1,
+        "Gopalakrishnan et al. (2004)",
+    )
     assert len(rows) == 8 and all(r[3] == 0 and r[4] is None for r in rows[1:])
     assert {r[0]: r[2] for r in rows}["ICSD"] == "Levin (2018)"
 
@@ -525,8 +599,12 @@ def test_reference_list_facts(graph: Graph, dataset: Dataset) -> None:
 
 def test_name_variants_facts(graph: Graph) -> None:
     pairs = {(r[1], r[2]) for r in answer(graph, "name-variants")}
-    assert {("Juhás, P.", "Juhas, P."), ("Ioerger, T. R.", "Iorger, T. R."),
-            ("Gradzielski, M.", "Gradzinski, M."), ("Kjær, E. T. S.", "Kjaer, E. T. S.")} <= pairs
+    assert {
+        ("Juhás, P.", "Juhas, P."),
+        ("Ioerger, T. R.", "Iorger, T. R."),
+        ("Gradzielski, M.", "Gradzinski, M."),
+        ("Kjær, E. T. S.", "Kjaer, E. T. S."),
+    } <= pairs
 
 
 def test_papers_per_method_facts(graph: Graph) -> None:
@@ -539,16 +617,24 @@ def test_papers_per_method_facts(graph: Graph) -> None:
 # --- parameters -------------------------------------------------------------------------------
 
 AUTHOR_VALUES = [
-    IRIS.person("juhas-p"), Literal("Juhas, P."), Literal("Juhás, P."), Literal("Juhás"),
-    Literal("P. Juhás"), Literal("Wang, Y."), IRIS.person("wang-y-2"), Literal("Billinge"),
-    Literal("Christiansen"), Literal("nobody, N."),
+    IRIS.person("juhas-p"),
+    Literal("Juhas, P."),
+    Literal("Juhás, P."),
+    Literal("Juhás"),
+    Literal("P. Juhás"),
+    Literal("Wang, Y."),
+    IRIS.person("wang-y-2"),
+    Literal("Billinge"),
+    Literal("Christiansen"),
+    Literal("nobody, N."),
 ]
 
 
 @pytest.mark.parametrize("author", AUTHOR_VALUES, ids=str)
 def test_papers_by_author(graph: Graph, dataset: Dataset, author: URIRef | Literal) -> None:
     assert answer(graph, "papers-by-author", author=author) == expect_papers_by_author(
-        dataset, author)
+        dataset, author
+    )
 
 
 def test_papers_by_author_facts(graph: Graph) -> None:
@@ -556,16 +642,25 @@ def test_papers_by_author_facts(graph: Graph) -> None:
     assert [r[0] for r in juhas] == [8, 68]
     assert answer(graph, "papers-by-author", author=IRIS.person("juhas-p")) == juhas
     wang = answer(graph, "papers-by-author", author=Literal("Wang, Y."))
-    assert [(r[0], r[3]) for r in wang] == [(49, IRIS.person("wang-y")),
-                                            (57, IRIS.person("wang-y")),
-                                            (57, IRIS.person("wang-y-2"))]
+    assert [(r[0], r[3]) for r in wang] == [
+        (49, IRIS.person("wang-y")),
+        (57, IRIS.person("wang-y")),
+        (57, IRIS.person("wang-y-2")),
+    ]
     assert len(answer(graph, "papers-by-author")) == 480  # every authorship of Table 1
 
 
 METHOD_VALUES = [
-    MLM["convolutional-neural-network"], MLM["neural-network"], MLM["deep-learning"],
-    MLM["machine-learning"], MLM["alphafold"], MLM["non-machine-learning-method"],
-    MLM["generative-modelling"], Literal("CNN"), Literal("random forest"), Literal("lasso"),
+    MLM["convolutional-neural-network"],
+    MLM["neural-network"],
+    MLM["deep-learning"],
+    MLM["machine-learning"],
+    MLM["alphafold"],
+    MLM["non-machine-learning-method"],
+    MLM["generative-modelling"],
+    Literal("CNN"),
+    Literal("random forest"),
+    Literal("lasso"),
     Literal("no such method"),
 ]
 
@@ -573,15 +668,17 @@ METHOD_VALUES = [
 @pytest.mark.parametrize("method", METHOD_VALUES, ids=str)
 def test_papers_using_method(graph: Graph, dataset: Dataset, method: URIRef | Literal) -> None:
     assert answer(graph, "papers-using-method", method=method) == expect_papers_using_method(
-        graph, dataset, method)
+        graph, dataset, method
+    )
 
 
 def test_papers_using_method_facts(graph: Graph) -> None:
     alphafold = answer(graph, "papers-using-method", method=MLM["alphafold"])
     assert [r[0] for r in alphafold] == [r.row for r in SEED_ROWS if "AlphaFold" in r.approach]
     cnn = answer(graph, "papers-using-method", method=MLM["convolutional-neural-network"])
-    assert [r[0] for r in cnn] == [r.row for r in SEED_ROWS
-                                   if "convolutional" in r.approach.lower()]
+    assert [r[0] for r in cnn] == [
+        r.row for r in SEED_ROWS if "convolutional" in r.approach.lower()
+    ]
     assert answer(graph, "papers-using-method", method=Literal("cnn")) == cnn
     every = answer(graph, "papers-using-method")
     assert [r[0] for r in every] == [r for r in range(1, 81) if r != 14]  # 14: "Various"
@@ -695,8 +792,12 @@ def _journal_split(g: Graph, ds: Dataset) -> Iterable[object]:
 
 
 def _wrong_volume(g: Graph, ds: Dataset) -> Iterable[object]:
-    _set_literal(g, _paper(ds, 1), URIRef("http://prismstandard.org/namespaces/basic/2.0/volume"),
-                 Literal(34))
+    _set_literal(
+        g,
+        _paper(ds, 1),
+        URIRef("http://prismstandard.org/namespaces/basic/2.0/volume"),
+        Literal(34),
+    )
     return [_paper(ds, 1), 1977, 34, 33]
 
 
@@ -724,10 +825,12 @@ def test_every_violation_check_is_exercised() -> None:
     assert {name for name, _ in MUTATIONS} == set(VIOLATIONS)
 
 
-@pytest.mark.parametrize(("name", "mutate"), MUTATIONS,
-                         ids=[f"{n}-{m.__name__.strip('_')}" for n, m in MUTATIONS])
-def test_violation_check_catches_a_planted_fault(graph: Graph, dataset: Dataset, name: str,
-                                                 mutate: Mutation) -> None:
+@pytest.mark.parametrize(
+    ("name", "mutate"), MUTATIONS, ids=[f"{n}-{m.__name__.strip('_')}" for n, m in MUTATIONS]
+)
+def test_violation_check_catches_a_planted_fault(
+    graph: Graph, dataset: Dataset, name: str, mutate: Mutation
+) -> None:
     g = _copy(graph)
     wanted = list(mutate(g, dataset))
     rows = _rows(g, name)
@@ -735,8 +838,9 @@ def test_violation_check_catches_a_planted_fault(graph: Graph, dataset: Dataset,
     assert any(all(w in row for w in wanted) for row in rows), rows
 
 
-def test_the_review_is_the_only_table_1_paper_without_a_method(graph: Graph,
-                                                               dataset: Dataset) -> None:
+def test_the_review_is_the_only_table_1_paper_without_a_method(
+    graph: Graph, dataset: Dataset
+) -> None:
     """Why paper-without-method-violation exempts reviews: row 14 says "Various"."""
     bare = [p.row for p in dataset.table1() if not methods(graph, p)]
     assert bare == [14] and by_row(dataset)[14].approach == "Various"
@@ -766,12 +870,14 @@ def _text_cells(rows: list[Row]) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("store", ["auto", "rdflib"])
-def test_csv_parses_back_with_the_columns_as_header(runner: CliRunner, graph: Graph,
-                                                    store: str) -> None:
+def test_csv_parses_back_with_the_columns_as_header(
+    runner: CliRunner, graph: Graph, store: str
+) -> None:
     query = find_query("table-1")
     assert isinstance(query, NamedQuery)
-    data = list(csv.reader(io.StringIO(_cli(runner, "table-1", "--format", "csv",
-                                             "--store", store))))
+    data = list(
+        csv.reader(io.StringIO(_cli(runner, "table-1", "--format", "csv", "--store", store)))
+    )
     assert tuple(data[0]) == query.columns
     assert data[1:] == _text_cells(answer(graph, "table-1"))
 
@@ -779,8 +885,11 @@ def test_csv_parses_back_with_the_columns_as_header(runner: CliRunner, graph: Gr
 def test_tsv_parses_back(runner: CliRunner, graph: Graph) -> None:
     text = _cli(runner, "papers-per-database", "--format", "tsv", "--store", "rdflib")
     parsed = Result.parse(io.StringIO(text), format="tsv")
-    assert [str(v) for v in parsed.vars or []] == list(find_query(  # type: ignore[union-attr]
-        "papers-per-database").columns)
+    assert [str(v) for v in parsed.vars or []] == list(
+        find_query(  # type: ignore[union-attr]
+            "papers-per-database"
+        ).columns
+    )
     assert table(parsed) == answer(graph, "papers-per-database")
     assert text.splitlines()[0] == "?database\t?title\t?described_by\t?papers\t?paper"
 
@@ -789,11 +898,16 @@ def test_tsv_parses_back(runner: CliRunner, graph: Graph) -> None:
 def test_json_is_sparql_results_json(runner: CliRunner, graph: Graph, store: str) -> None:
     text = _cli(runner, "deep-vs-conventional-per-year", "--format", "json", "--store", store)
     doc = json.loads(text)
-    assert doc["head"]["vars"] == ["year", "papers", "deep_learning", "conventional_ml", "both",
-                                   "neither"]
+    assert doc["head"]["vars"] == [
+        "year",
+        "papers",
+        "deep_learning",
+        "conventional_ml",
+        "both",
+        "neither",
+    ]
     first = doc["results"]["bindings"][0]
-    assert first["year"] == {"type": "literal", "value": "1977",
-                             "datatype": str(XSD.integer)}
+    assert first["year"] == {"type": "literal", "value": "1977", "datatype": str(XSD.integer)}
     parsed = Result.parse(io.StringIO(text), format="json")
     assert table(parsed) == answer(graph, "deep-vs-conventional-per-year")
 
@@ -815,15 +929,29 @@ def test_table_is_readable(runner: CliRunner, store: str) -> None:
 
 def test_parameters_through_the_cli(runner: CliRunner, graph: Graph) -> None:
     by_name = _cli(runner, "papers-by-author", "--param", "author=Juhas, P.", "--format", "csv")
-    by_iri = _cli(runner, "papers-by-author", "--param",
-                  f"author=<{IRIS.person('juhas-p')}>", "--format", "csv")
+    by_iri = _cli(
+        runner,
+        "papers-by-author",
+        "--param",
+        f"author=<{IRIS.person('juhas-p')}>",
+        "--format",
+        "csv",
+    )
     assert by_name == by_iri
     assert list(csv.reader(io.StringIO(by_name)))[1:] == _text_cells(
-        answer(graph, "papers-by-author", author=Literal("Juhas, P.")))
-    cnn = _cli(runner, "papers-using-method", "--param",
-               "method=mlm:convolutional-neural-network", "--format", "csv")
+        answer(graph, "papers-by-author", author=Literal("Juhas, P."))
+    )
+    cnn = _cli(
+        runner,
+        "papers-using-method",
+        "--param",
+        "method=mlm:convolutional-neural-network",
+        "--format",
+        "csv",
+    )
     assert list(csv.reader(io.StringIO(cnn)))[1:] == _text_cells(
-        answer(graph, "papers-using-method", method=MLM["convolutional-neural-network"]))
+        answer(graph, "papers-using-method", method=MLM["convolutional-neural-network"])
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -835,10 +963,14 @@ def test_oxigraph_gives_the_same_rows(graph: Graph, embedded_oxigraph: Any, name
     assert table(result) == answer(graph, name)
 
 
-@pytest.mark.parametrize(("key", "bound"), [("author", v) for v in AUTHOR_VALUES]
-                         + [("method", v) for v in METHOD_VALUES], ids=str)
-def test_oxigraph_gives_the_same_rows_with_parameters(graph: Graph, embedded_oxigraph: Any,
-                                                      key: str, bound: Any) -> None:
+@pytest.mark.parametrize(
+    ("key", "bound"),
+    [("author", v) for v in AUTHOR_VALUES] + [("method", v) for v in METHOD_VALUES],
+    ids=str,
+)
+def test_oxigraph_gives_the_same_rows_with_parameters(
+    graph: Graph, embedded_oxigraph: Any, key: str, bound: Any
+) -> None:
     from mlcryst.oxstore import run_query, to_rdflib_result
 
     name = "papers-by-author" if key == "author" else "papers-using-method"
@@ -851,5 +983,4 @@ def test_table1_rows_are_typed_as_the_model_says(graph: Graph) -> None:
     """The queries find Table 1 papers through csvw:describes; only rows carry it."""
     describers = set(graph.subjects(URIRef("http://www.w3.org/ns/csvw#describes"), None))
     assert len(describers) == 80
-    assert all((r, RDF.type, URIRef("http://www.w3.org/ns/csvw#Row")) in graph
-               for r in describers)
+    assert all((r, RDF.type, URIRef("http://www.w3.org/ns/csvw#Row")) in graph for r in describers)

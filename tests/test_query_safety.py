@@ -90,42 +90,48 @@ SERVICE_FORMS = [
 
 
 @pytest.mark.parametrize("form", SERVICE_FORMS)
-def test_service_is_refused_and_nothing_is_fetched(graph: Graph,
-                                                   endpoint: tuple[str, list[str]],
-                                                   form: str) -> None:
+def test_service_is_refused_and_nothing_is_fetched(
+    graph: Graph, endpoint: tuple[str, list[str]], form: str
+) -> None:
     url, hits = endpoint
     _refused(graph, form.format(url=url), "SERVICE")
     assert hits == []
 
 
 @pytest.mark.parametrize("store", ["auto", "rdflib"])
-def test_service_through_the_cli(runner: CliRunner, endpoint: tuple[str, list[str]],
-                                 store: str) -> None:
+def test_service_through_the_cli(
+    runner: CliRunner, endpoint: tuple[str, list[str]], store: str
+) -> None:
     url, hits = endpoint
-    code, stdout, stderr = _cli(runner, "--sparql", f"SELECT * WHERE {{ SERVICE <{url}> "
-                                "{ ?s ?p ?o } }", "--store", store)
+    code, stdout, stderr = _cli(
+        runner, "--sparql", f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}", "--store", store
+    )
     assert code == QUERY_ERROR
     assert "SERVICE" in stderr and stdout == ""
     assert hits == []
 
 
 def test_the_word_service_in_a_string_is_not_a_service(graph: Graph) -> None:
-    result = run(graph, 'SELECT * WHERE { ?s ?p "SERVICE <http://example.org/>" }',
-                 timeout=0, memory_mb=0)
+    result = run(
+        graph, 'SELECT * WHERE { ?s ?p "SERVICE <http://example.org/>" }', timeout=0, memory_mb=0
+    )
     assert list(result) == []
 
 
 # --- FROM, FROM NAMED, updates ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("clause", ["FROM <{url}>", "FROM NAMED <{url}>",
-                                    "FROM <file:///etc/passwd>"])
+@pytest.mark.parametrize(
+    "clause", ["FROM <{url}>", "FROM NAMED <{url}>", "FROM <file:///etc/passwd>"]
+)
 def test_from_is_refused(graph: Graph, endpoint: tuple[str, list[str]], clause: str) -> None:
     url, hits = endpoint
     clause = clause.format(url=url)
-    for text in (f"SELECT * {clause} WHERE {{ ?s ?p ?o }}",
-                 f"ASK {clause} {{ ?s ?p ?o }}",
-                 f"CONSTRUCT {{ ?s ?p ?o }} {clause} WHERE {{ ?s ?p ?o }}"):
+    for text in (
+        f"SELECT * {clause} WHERE {{ ?s ?p ?o }}",
+        f"ASK {clause} {{ ?s ?p ?o }}",
+        f"CONSTRUCT {{ ?s ?p ?o }} {clause} WHERE {{ ?s ?p ?o }}",
+    ):
         _refused(graph, text, "FROM")
     assert hits == []
 
@@ -198,9 +204,11 @@ def test_unknown_parameter_is_refused(graph: Graph, runner: CliRunner) -> None:
     assert isinstance(query, NamedQuery)
     with pytest.raises(QueryError, match="has no parameter"):
         run(graph, query, {"row": Literal(1)}, timeout=0, memory_mb=0)
-    for args in (["papers-by-author", "--param", "name=Juhas, P."],
-                 ["papers-per-year", "--param", "author=Juhas, P."],
-                 ["papers-per-year", "--param", "year=2019", "--store", "rdflib"]):
+    for args in (
+        ["papers-by-author", "--param", "name=Juhas, P."],
+        ["papers-per-year", "--param", "author=Juhas, P."],
+        ["papers-per-year", "--param", "year=2019", "--store", "rdflib"],
+    ):
         code, stdout, stderr = _cli(runner, *args)
         assert (code, stdout) == (QUERY_ERROR, ""), args
         assert "has no parameter" in stderr
@@ -217,18 +225,24 @@ def test_bound_values_cannot_inject(graph: Graph) -> None:
     for name, param in (("papers-by-author", "author"), ("papers-using-method", "method")):
         query = find_query(name)
         assert isinstance(query, NamedQuery)
-        for value in (Literal(INJECTION), Literal('"}'), Literal("?s ?p ?o"),
-                      URIRef("urn:x> } UNION { ?s ?p ?o } #")):
+        for value in (
+            Literal(INJECTION),
+            Literal('"}'),
+            Literal("?s ?p ?o"),
+            URIRef("urn:x> } UNION { ?s ?p ?o } #"),
+        ):
             assert len(run(graph, query, {param: value}, timeout=0, memory_mb=0)) == 0
 
 
 @pytest.mark.parametrize("store", ["auto", "rdflib"])
 @pytest.mark.parametrize("param", ["author", "method"])
-def test_injection_through_the_cli_returns_nothing(runner: CliRunner, store: str,
-                                                   param: str) -> None:
+def test_injection_through_the_cli_returns_nothing(
+    runner: CliRunner, store: str, param: str
+) -> None:
     name = "papers-by-author" if param == "author" else "papers-using-method"
-    code, stdout, _ = _cli(runner, name, "--param", f"{param}={INJECTION}", "--format", "csv",
-                           "--store", store)
+    code, stdout, _ = _cli(
+        runner, name, "--param", f"{param}={INJECTION}", "--format", "csv", "--store", store
+    )
     assert code == 0
     rows = list(csv.reader(io.StringIO(stdout)))
     assert rows == [list(find_query(name).columns)]  # type: ignore[union-attr]
@@ -237,8 +251,9 @@ def test_injection_through_the_cli_returns_nothing(runner: CliRunner, store: str
 def test_iri_looking_injection_is_not_run(runner: CliRunner) -> None:
     value = "author=<urn:x> } UNION { ?s ?p ?o } #>"
     for store in ("auto", "rdflib"):
-        code, stdout, _ = _cli(runner, "papers-by-author", "--param", value, "--format", "csv",
-                               "--store", store)
+        code, stdout, _ = _cli(
+            runner, "papers-by-author", "--param", value, "--format", "csv", "--store", store
+        )
         # refused as a bad IRI, or bound as one that names nothing: never extra rows
         assert code in (0, 2, QUERY_ERROR)
         assert len(list(csv.reader(io.StringIO(stdout)))) <= 1
@@ -253,9 +268,11 @@ def test_named_queries_have_no_placeholders() -> None:
 # --- output of other query forms -------------------------------------------------------------
 
 
-CONSTRUCT = (RDFS + "PREFIX csvw: <http://www.w3.org/ns/csvw#>\n"
-             "CONSTRUCT { ?paper rdfs:label ?label } WHERE { ?row csvw:rownum 1 ; "
-             "csvw:describes ?paper . ?paper rdfs:label ?label }")
+CONSTRUCT = (
+    RDFS + "PREFIX csvw: <http://www.w3.org/ns/csvw#>\n"
+    "CONSTRUCT { ?paper rdfs:label ?label } WHERE { ?row csvw:rownum 1 ; "
+    "csvw:describes ?paper . ?paper rdfs:label ?label }"
+)
 
 
 @pytest.mark.parametrize("store", ["auto", "rdflib"])
@@ -265,15 +282,21 @@ def test_construct_output_is_turtle(runner: CliRunner, store: str, fmt: str) -> 
     assert code == 0, stderr
     g = Graph().parse(data=stdout, format="turtle")
     paper = Iris().paper("acta-a-33-13")
-    assert set(g) == {(paper, URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
-                       Literal("Feigenbaum et al. (1977)"))}
+    assert set(g) == {
+        (
+            paper,
+            URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+            Literal("Feigenbaum et al. (1977)"),
+        )
+    }
     assert "@prefix rdfs:" in stdout
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "tsv"])
 def test_ask_output(runner: CliRunner, fmt: str) -> None:
-    code, stdout, _ = _cli(runner, "--sparql", "ASK { ?s ?p ?o }", "--format", fmt,
-                           "--store", "rdflib")
+    code, stdout, _ = _cli(
+        runner, "--sparql", "ASK { ?s ?p ?o }", "--format", fmt, "--store", "rdflib"
+    )
     assert (code, stdout) == (0, "true\n")
 
 

@@ -29,8 +29,10 @@ def graph_table1(graph: Graph) -> dict[int, dict[str, object]]:
             "abbreviation": str(graph.value(journal, FABIO.hasShortTitle)),
             "year": str(graph.value(paper, FABIO.hasPublicationYear)),
             "volume": int(graph.value(paper, PRISM.volume)),
-            "pages": (int(graph.value(paper, PRISM.startingPage)),
-                      int(graph.value(paper, PRISM.endingPage))),
+            "pages": (
+                int(graph.value(paper, PRISM.startingPage)),
+                int(graph.value(paper, PRISM.endingPage)),
+            ),
             "problem": str(graph.value(paper, MLC.problemStatement)),
             "approach": str(graph.value(paper, MLC.approachStatement)),
             "citation": str(graph.value(paper, DCTERMS.bibliographicCitation)),
@@ -62,8 +64,9 @@ def test_graph_has_exactly_the_seed_rows(from_graph: dict[int, dict[str, object]
 
 
 @pytest.mark.parametrize("seed", SEED_ROWS, ids=lambda r: f"row{r.row}")
-def test_row_matches_seed_field_by_field(graph: Graph, from_graph: dict[int, dict[str, object]],
-                                         seed: SeedRow) -> None:
+def test_row_matches_seed_field_by_field(
+    graph: Graph, from_graph: dict[int, dict[str, object]], seed: SeedRow
+) -> None:
     got = from_graph[seed.row]
     assert got["journal"] == seed.journal
     assert got["year"] == seed.year
@@ -74,7 +77,8 @@ def test_row_matches_seed_field_by_field(graph: Graph, from_graph: dict[int, dic
     volume, (first, last) = got["volume"], got["pages"]
     sep = "," if got["abbreviation"] == "IUCrJ" else ""
     assert seed.citation.endswith(
-        f"({seed.year}). {got['abbreviation']}{sep} {volume}, {first}–{last}.")
+        f"({seed.year}). {got['abbreviation']}{sep} {volume}, {first}–{last}."
+    )
     printed = seed.citation.split(f" ({seed.year}). ")[0]
     names = printed.replace(" & ", ", ").split(", ")
     printed_authors = [f"{names[i]}, {names[i + 1]}" for i in range(0, len(names), 2)]
@@ -87,8 +91,11 @@ def test_row_matches_seed_field_by_field(graph: Graph, from_graph: dict[int, dic
 
 def test_reference_list_round_trips(graph: Graph) -> None:
     editorial = URIRef("https://w3id.org/mlcryst/editorial")
-    entries = [e for e in graph.subjects(DCTERMS.isPartOf, editorial)
-               if (e, None, None) in graph and graph.value(e, DCTERMS.bibliographicCitation)]
+    entries = [
+        e
+        for e in graph.subjects(DCTERMS.isPartOf, editorial)
+        if (e, None, None) in graph and graph.value(e, DCTERMS.bibliographicCitation)
+    ]
     printed = sorted(str(graph.value(e, DCTERMS.bibliographicCitation)) for e in entries)
     assert printed == sorted(references(SEED))
     assert len(printed) == 31

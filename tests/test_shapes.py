@@ -36,20 +36,35 @@ B = Namespace("https://w3id.org/mlcryst/")
 COMPONENTS = {
     p: SH[f"{c}ConstraintComponent"]
     for p, c in [
-        (SH.minCount, "MinCount"), (SH.maxCount, "MaxCount"), (SH.datatype, "Datatype"),
-        (SH["class"], "Class"), (SH.nodeKind, "NodeKind"), (SH["in"], "In"),
-        (SH.hasValue, "HasValue"), (SH.pattern, "Pattern"), (SH.minInclusive, "MinInclusive"),
-        (SH.maxInclusive, "MaxInclusive"), (SH.lessThanOrEquals, "LessThanOrEquals"),
-        (SH.equals, "Equals"), (SH.uniqueLang, "UniqueLang"), (SH.languageIn, "LanguageIn"),
-        (SH["or"], "Or"), (SH.xone, "Xone"), (SH["not"], "Not"), (SH.node, "Node"),
-        (SH.qualifiedMinCount, "QualifiedMinCount"), (SH.qualifiedMaxCount, "QualifiedMaxCount"),
-        (SH.minLength, "MinLength"), (SH.maxLength, "MaxLength"),
+        (SH.minCount, "MinCount"),
+        (SH.maxCount, "MaxCount"),
+        (SH.datatype, "Datatype"),
+        (SH["class"], "Class"),
+        (SH.nodeKind, "NodeKind"),
+        (SH["in"], "In"),
+        (SH.hasValue, "HasValue"),
+        (SH.pattern, "Pattern"),
+        (SH.minInclusive, "MinInclusive"),
+        (SH.maxInclusive, "MaxInclusive"),
+        (SH.lessThanOrEquals, "LessThanOrEquals"),
+        (SH.equals, "Equals"),
+        (SH.uniqueLang, "UniqueLang"),
+        (SH.languageIn, "LanguageIn"),
+        (SH["or"], "Or"),
+        (SH.xone, "Xone"),
+        (SH["not"], "Not"),
+        (SH.node, "Node"),
+        (SH.qualifiedMinCount, "QualifiedMinCount"),
+        (SH.qualifiedMaxCount, "QualifiedMaxCount"),
+        (SH.minLength, "MinLength"),
+        (SH.maxLength, "MaxLength"),
     ]
 }
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 
 
 # --- reading a test case -------------------------------------------------------------------------
+
 
 def path_text(g: Graph, path: Node | None) -> str:
     """A SHACL property path as SPARQL-like text, comparable across graphs."""
@@ -59,8 +74,12 @@ def path_text(g: Graph, path: Node | None) -> str:
         return f"<{path}>"
     if (path, RDF.first, None) in g:
         return "(" + " / ".join(path_text(g, p) for p in Collection(g, path)) + ")"
-    for key, fmt in ((SH.inversePath, "^{}"), (SH.zeroOrMorePath, "{}*"),
-                     (SH.oneOrMorePath, "{}+"), (SH.zeroOrOnePath, "{}?")):
+    for key, fmt in (
+        (SH.inversePath, "^{}"),
+        (SH.zeroOrMorePath, "{}*"),
+        (SH.oneOrMorePath, "{}+"),
+        (SH.zeroOrOnePath, "{}?"),
+    ):
         inner = g.value(path, key)
         if inner is not None:
             return fmt.format(path_text(g, inner))
@@ -120,13 +139,17 @@ class Case:
                 "component": g.value(r, SH.sourceConstraintComponent),
                 "severity": g.value(r, SH.resultSeverity) or SH.Violation,
             }
-            for key, prop in (("value", SH.value), ("shape", SH.sourceShape),
-                              ("constraint", SH.sourceConstraint)):
+            for key, prop in (
+                ("value", SH.value),
+                ("shape", SH.sourceShape),
+                ("constraint", SH.sourceConstraint),
+            ):
                 if g.value(r, prop) is not None:
                     e[key] = g.value(r, prop)
             assert e["focus"] is not None and e["component"] is not None, (
                 f"{self.path.name}: every expected result needs sh:focusNode and "
-                "sh:sourceConstraintComponent")
+                "sh:sourceConstraintComponent"
+            )
             out.append(e)
         return out
 
@@ -134,16 +157,18 @@ class Case:
 def actual_results(report: Graph) -> list[dict[str, object]]:
     out = []
     for r in report.objects(None, SH.result):  # not the nested results under sh:detail
-        out.append({
-            "focus": report.value(r, SH.focusNode),
-            "path": path_text(report, report.value(r, SH.resultPath)),
-            "component": report.value(r, SH.sourceConstraintComponent),
-            "severity": report.value(r, SH.resultSeverity),
-            "value": report.value(r, SH.value),
-            "shape": report.value(r, SH.sourceShape),
-            "constraint": report.value(r, SH.sourceConstraint),
-            "message": report.value(r, SH.resultMessage),
-        })
+        out.append(
+            {
+                "focus": report.value(r, SH.focusNode),
+                "path": path_text(report, report.value(r, SH.resultPath)),
+                "component": report.value(r, SH.sourceConstraintComponent),
+                "severity": report.value(r, SH.resultSeverity),
+                "value": report.value(r, SH.value),
+                "shape": report.value(r, SH.sourceShape),
+                "constraint": report.value(r, SH.sourceConstraint),
+                "message": report.value(r, SH.resultMessage),
+            }
+        )
     return out
 
 
@@ -153,8 +178,10 @@ def _matches(expected: dict[str, object], actual: dict[str, object]) -> bool:
 
 def _show(results: list[dict[str, object]]) -> str:
     keys = ("focus", "path", "component", "severity", "value")
-    return "\n".join("  " + ", ".join(f"{k}={r.get(k)}" for k in keys if k in r)
-                     for r in results) or "  (none)"
+    return (
+        "\n".join("  " + ", ".join(f"{k}={r.get(k)}" for k in keys if k in r) for r in results)
+        or "  (none)"
+    )
 
 
 # Validating each file on its own costs pySHACL ~0.1 s of set-up, so cases are validated in
@@ -168,20 +195,23 @@ VOCABULARY_NAMESPACES = (str(MLM), str(MLP), "https://w3id.org/mlcryst/ontology"
 
 
 def _vocabulary_key(case: Case) -> frozenset[tuple[Node, Node, Node]]:
-    return frozenset(t for t in case.data
-                     if isinstance(t[0], URIRef) and str(t[0]).startswith(VOCABULARY_NAMESPACES))
+    return frozenset(
+        t
+        for t in case.data
+        if isinstance(t[0], URIRef) and str(t[0]).startswith(VOCABULARY_NAMESPACES)
+    )
 
 
 def _into(case: Case, term: Node) -> Node:
     if isinstance(term, URIRef) and str(term).startswith(EX):
-        return URIRef(f"{EX}{case.path.stem}/{str(term)[len(EX):]}")
+        return URIRef(f"{EX}{case.path.stem}/{str(term)[len(EX) :]}")
     return term
 
 
 def _back(case: Case, term: object) -> object:
     prefix = f"{EX}{case.path.stem}/"
     if isinstance(term, URIRef) and str(term).startswith(prefix):
-        return URIRef(EX + str(term)[len(prefix):])
+        return URIRef(EX + str(term)[len(prefix) :])
     return term
 
 
@@ -207,7 +237,7 @@ def _all_results() -> dict[Path, tuple[Case, list[dict[str, object]]]]:
             focus = result["focus"]
             shared = isinstance(focus, URIRef) and str(focus).startswith(VOCABULARY_NAMESPACES)
             assert shared or focus in owner, f"a result on a node of no case: {result}"
-            for case in (cases if shared else [owner[focus]]):  # type: ignore[index]
+            for case in cases if shared else [owner[focus]]:  # type: ignore[index]
                 mine[case.path].append({k: _back(case, v) for k, v in result.items()})
         for case in cases:
             out[case.path] = (case, mine[case.path])
@@ -225,6 +255,7 @@ def _shapes() -> Graph:
 
 
 # --- the tests -----------------------------------------------------------------------------------
+
 
 def test_there_are_cases() -> None:
     assert len(CASES) >= 20
@@ -245,7 +276,8 @@ def test_case(path: Path) -> None:
             unmatched.remove(hit)
     assert not missing and not unmatched, (
         f"{path.name}:\nexpected but not reported:\n{_show(missing)}\n"
-        f"reported but not expected:\n{_show(unmatched)}")
+        f"reported but not expected:\n{_show(unmatched)}"
+    )
     assert conforms == case.conforms, f"{path.name}: sh:conforms"
     for a in actual:
         assert a["message"] is not None, f"{path.name}: a result without sh:resultMessage: {a}"
@@ -278,8 +310,10 @@ def test_every_constraint_has_a_case_that_violates_it() -> None:
         path = shapes.value(shape, SH.path)
         return f"{shapes.value(owner, RDFS.label)}: {path_text(shapes, path) if path else '-'}"
 
-    missing = sorted(f"{name(s)}: {str(c).rsplit('#', 1)[-1]}{' ' + str(q) if q else ''}"
-                     for s, c, q in _constraints(shapes) - hit)
+    missing = sorted(
+        f"{name(s)}: {str(c).rsplit('#', 1)[-1]}{' ' + str(q) if q else ''}"
+        for s, c, q in _constraints(shapes) - hit
+    )
     assert not missing, "constraints no test case violates:\n" + "\n".join(missing)
 
 
@@ -298,16 +332,19 @@ def test_constraints_are_described() -> None:
             sparql = list(shapes.objects(prop, SH.sparql))
             if sparql:
                 assert shapes.value(prop, SH.message) is None, (
-                    "give SPARQL constraints their own message, not the property shape's")
+                    "give SPARQL constraints their own message, not the property shape's"
+                )
                 for q in sparql:
                     assert shapes.value(q, SH.message), f"{q}: no sh:message"
                     assert shapes.value(q, SH.select), f"{q}: no sh:select"
             else:
                 assert shapes.value(prop, SH.message), (
-                    f"{path_text(shapes, shapes.value(prop, SH.path))}: no sh:message")
+                    f"{path_text(shapes, shapes.value(prop, SH.path))}: no sh:message"
+                )
 
 
 # --- the shipped graph ---------------------------------------------------------------------------
+
 
 def test_shipped_graph_conforms(graph: Graph) -> None:
     assert validate(graph) == []
@@ -330,7 +367,8 @@ def test_reversed_pages_are_reported_for_the_curator(graph: Graph) -> None:
     found = validate(g, focus_nodes=[IORGER])
     assert [str(v) for v in found] == [
         "Table 1 row 18, Iorger & Sacchettini (2002): pages (first): pages are out of order: "
-        "first page after last page (value: 2055)"]
+        "first page after last page (value: 2055)"
+    ]
     assert found[0].severity == "Violation"
 
 
@@ -338,11 +376,16 @@ def test_year_before_the_journal_began(graph: Graph) -> None:
     g = _copy(graph)
     g.set((FEIGENBAUM, FABIO.hasPublicationYear, Literal("1966", datatype=XSD.gYear)))
     messages = {(v.field, v.message) for v in validate(g, focus_nodes=[FEIGENBAUM])}
-    assert ("year", "the year is before the journal began: 1966 is earlier than its first "
-            "year 1968 (data/journals.yaml first_year)") in messages
-    assert ("volume", "the volume does not match the year: volume 33 but the journal's volume "
-            "of 1966 is 22 (one volume a year since data/journals.yaml first_year/first_volume)"
-            ) in messages
+    assert (
+        "year",
+        "the year is before the journal began: 1966 is earlier than its first "
+        "year 1968 (data/journals.yaml first_year)",
+    ) in messages
+    assert (
+        "volume",
+        "the volume does not match the year: volume 33 but the journal's volume "
+        "of 1966 is 22 (one volume a year since data/journals.yaml first_year/first_volume)",
+    ) in messages
     assert len(messages) == 2
 
 
@@ -363,8 +406,11 @@ def test_broken_author_list_names_the_paper(graph: Graph) -> None:
     found = validate(g, focus_nodes=[IORGER])
     assert {(v.what, v.field, v.value) for v in found} == {
         ("Table 1 row 18, Iorger & Sacchettini (2002)", "authors", None),
-        ("Table 1 row 18, Iorger & Sacchettini (2002)", "authors",
-         "https://w3id.org/mlcryst/person/sacchettini-j-c"),
+        (
+            "Table 1 row 18, Iorger & Sacchettini (2002)",
+            "authors",
+            "https://w3id.org/mlcryst/person/sacchettini-j-c",
+        ),
     }
     assert {v.message.split(" (")[0] for v in found} == {
         "the author list does not end in rdf:nil",
@@ -386,7 +432,8 @@ def test_broken_list_cell_names_the_work(graph: Graph) -> None:
     found = [v for v in validate(g) if v.field == "rdf:rest"]
     assert [str(v) for v in found] == [
         "Table 1 row 18, Iorger & Sacchettini (2002), author list: rdf:rest: the author list is "
-        "broken: a cell must have exactly one rest (rdf:rest), another cell or rdf:nil"]
+        "broken: a cell must have exactly one rest (rdf:rest), another cell or rdf:nil"
+    ]
 
 
 def test_duplicate_row_number(graph: Graph) -> None:
@@ -396,13 +443,16 @@ def test_duplicate_row_number(graph: Graph) -> None:
     found = validate(g, focus_nodes=[table])
     assert [str(v) for v in found] == [
         f"Table 1 <{table}>: row: Table 1 rows must be numbered uniquely: two rows are "
-        f"numbered 18 (value: {table}/row-{n})" for n in (18, 19)]
+        f"numbered 18 (value: {table}/row-{n})"
+        for n in (18, 19)
+    ]
 
 
 def test_warnings_do_not_stop_the_build() -> None:
     warned = Case(CASES_DIR / "table1-problem-tags.ttl").data
     assert [(w.severity, w.what, w.field) for w in check(warned)] == [
-        ("Warning", "Table 1 row 1, Feigenbaum (1977)", "problem (tags)")]
+        ("Warning", "Table 1 row 1, Feigenbaum (1977)", "problem (tags)")
+    ]
     broken = Case(CASES_DIR / "table1-cells.ttl").data
     with pytest.raises(ValidationFailed) as failed:
         check(broken)
@@ -410,7 +460,8 @@ def test_warnings_do_not_stop_the_build() -> None:
         "Table 1 row 1, Feigenbaum (1977): approach: a Table 1 paper needs its 'Machine-learning "
         "approach' cell (mlc:approachStatement)",
         "Table 1 row 1, Feigenbaum (1977): problem: a Table 1 paper needs its 'Crystallographic "
-        "problem' cell (mlc:problemStatement)"]
+        "problem' cell (mlc:problemStatement)",
+    ]
 
 
 def test_vocabulary_concept_in_wrong_scheme(graph: Graph) -> None:

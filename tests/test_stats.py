@@ -63,8 +63,9 @@ def records(dataset: Dataset) -> dict[str, dict[str, object]]:
     return out
 
 
-def test_share_of_deep_learning_per_year(stats: Stats,
-                                         records: dict[str, dict[str, object]]) -> None:
+def test_share_of_deep_learning_per_year(
+    stats: Stats, records: dict[str, dict[str, object]]
+) -> None:
     rows = {r["year"]: r for r in stats.tables["deep-learning-share"].records()}
     for year in (2019, 2023):
         papers = [r for r in records.values() if r["year"] == year]
@@ -76,11 +77,15 @@ def test_share_of_deep_learning_per_year(stats: Stats,
     assert sum(r["papers"] for r in rows.values()) == 80
 
 
-def test_gap_map_has_known_gaps_and_combinations(stats: Stats,
-                                                 records: dict[str, dict[str, object]]) -> None:
+def test_gap_map_has_known_gaps_and_combinations(
+    stats: Stats, records: dict[str, dict[str, object]]
+) -> None:
     def combined(family: str, area: str) -> int:
-        return sum(1 for r in records.values()
-                   if MLM + family in r["methods"] and MLP + area in r["problems"])  # type: ignore[operator]
+        return sum(
+            1
+            for r in records.values()
+            if MLM + family in r["methods"] and MLP + area in r["problems"]
+        )  # type: ignore[operator]
 
     gm = stats.gap_map
     gaps = set(gm.gaps)
@@ -101,7 +106,7 @@ def test_gap_map_has_known_gaps_and_combinations(stats: Stats,
 def test_centrality_rankings(stats: Stats, records: dict[str, dict[str, object]]) -> None:
     methods = stats.tables["top-methods"].records()
     uses = Counter(m for r in records.values() for m in r["direct_methods"])  # type: ignore[attr-defined]
-    (top_method, n), = uses.most_common(1)
+    ((top_method, n),) = uses.most_common(1)
     assert top_method == MLM + "supervised-learning"
     assert methods[0]["label"] == "supervised learning" and methods[0]["degree"] == n == 54
     assert methods[0]["betweenness"] == max(m["betweenness"] for m in methods)
@@ -169,7 +174,6 @@ def test_stats_command(tmp_path: Path) -> None:
     assert missing.exit_code == 6 and "no such graph file" in missing.output
 
 
-
 def test_results_do_not_depend_on_the_hash_seed(graph: Graph, stats: Stats) -> None:
     """Louvain and the page layout iterate sets of IRIs: they must not follow str hashing."""
     import hashlib
@@ -179,12 +183,19 @@ def test_results_do_not_depend_on_the_hash_seed(graph: Graph, stats: Stats) -> N
 
     from mlcryst.viz import build_page
 
-    code = ("import hashlib; from mlcryst.store import open_graph; "
-            "from mlcryst.stats import compute_stats, render_json; "
-            "from mlcryst.viz import build_page; g = open_graph(); "
-            "print(hashlib.sha256(render_json(compute_stats(g)).encode() "
-            "+ build_page(g, 'papers')).hexdigest())")
-    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           check=True, env={**os.environ, "PYTHONHASHSEED": "12345"}).stdout
+    code = (
+        "import hashlib; from mlcryst.store import open_graph; "
+        "from mlcryst.stats import compute_stats, render_json; "
+        "from mlcryst.viz import build_page; g = open_graph(); "
+        "print(hashlib.sha256(render_json(compute_stats(g)).encode() "
+        "+ build_page(g, 'papers')).hexdigest())"
+    )
+    other = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": "12345"},
+    ).stdout
     here = hashlib.sha256(render_json(stats).encode() + build_page(graph, "papers")).hexdigest()
     assert other.strip() == here

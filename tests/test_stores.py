@@ -34,12 +34,13 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Graph, ox.Store
     ds = load_dataset(folder)
     vocab = load_vocabularies()
     triples = build_triples(ds, None, vocab)
-    return build_graph(ds, vocabularies=vocab, triples=triples), oxstore.store_from_triples(
-        triples)
+    return build_graph(ds, vocabularies=vocab, triples=triples), oxstore.store_from_triples(triples)
 
 
-NUMERIC = {f"http://www.w3.org/2001/XMLSchema#{t}" for t in ("integer", "decimal", "double",
-                                                              "float", "int", "long")}
+NUMERIC = {
+    f"http://www.w3.org/2001/XMLSchema#{t}"
+    for t in ("integer", "decimal", "double", "float", "int", "long")
+}
 
 
 def _value(term):  # type: ignore[no-untyped-def]
@@ -85,19 +86,30 @@ def test_same_graph_built_from_triples(dataset, graph: Graph) -> None:  # type: 
 def test_other_formats_are_the_same_graph(graph: Graph, store: ox.Store, fmt: str) -> None:
     data = oxstore.serialize(store, fmt)
     assert data == oxstore.serialize(store, fmt)  # deterministic
-    back = Graph().parse(data=data.decode("utf-8"),
-                         format={"turtle": "turtle", "jsonld": "json-ld", "xml": "xml"}[fmt])
+    back = Graph().parse(
+        data=data.decode("utf-8"),
+        format={"turtle": "turtle", "jsonld": "json-ld", "xml": "xml"}[fmt],
+    )
     assert serialize(back, "nt") == serialize(graph, "nt")
 
 
 @pytest.mark.parametrize("query", NAMED, ids=[q.name for q in NAMED])
-def test_named_queries_same_answers_on_the_shipped_graph(graph: Graph, store: ox.Store,
-                                                         query) -> None:  # type: ignore[no-untyped-def]
+def test_named_queries_same_answers_on_the_shipped_graph(
+    graph: Graph, store: ox.Store, query
+) -> None:  # type: ignore[no-untyped-def]
     assert _answers_ox(store, query) == _answers_rdflib(graph, query)
 
 
-@pytest.mark.parametrize("name", ["papers-per-year", "papers-per-journal", "table-1",
-                                  "authors-most-prolific", "paradigm-per-journal"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "papers-per-year",
+        "papers-per-journal",
+        "table-1",
+        "authors-most-prolific",
+        "paradigm-per-journal",
+    ],
+)
 def test_named_queries_same_table(graph: Graph, store: ox.Store, name: str) -> None:
     query = next(q for q in NAMED if q.name == name)
     ours = oxstore.render(oxstore.run_query(store, query.text), "table")
@@ -106,8 +118,16 @@ def test_named_queries_same_table(graph: Graph, store: ox.Store, name: str) -> N
     assert ours.splitlines()[:2] == theirs.splitlines()[:2]
 
 
-@pytest.mark.parametrize("name", ["papers-per-year", "papers-per-journal", "papers-per-method",
-                                  "table-1", "deep-vs-conventional-per-year"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "papers-per-year",
+        "papers-per-journal",
+        "papers-per-method",
+        "table-1",
+        "deep-vs-conventional-per-year",
+    ],
+)
 def test_named_queries_same_answers_on_a_synthetic_corpus(synthetic, name: str) -> None:  # type: ignore[no-untyped-def]
     graph, store = synthetic
     query = next(q for q in NAMED if q.name == name)
@@ -126,8 +146,7 @@ def test_parameters_bind_the_same_way(graph: Graph, store: ox.Store) -> None:
 
 BAD = [
     ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE"),
-    ("SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE SILENT <http://x/> { ?s ?q ?r } } }",
-     "SERVICE"),
+    ("SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE SILENT <http://x/> { ?s ?q ?r } } }", "SERVICE"),
     ("SELECT * FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }", "FROM"),
     ("SELECT * FROM NAMED <file:///etc/passwd> WHERE { GRAPH ?g { ?s ?p ?o } }", "FROM"),
     ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "updates"),
@@ -137,20 +156,29 @@ BAD = [
 
 
 @pytest.mark.parametrize("text,why", BAD)
-def test_unsafe_queries_are_refused_on_every_store(graph: Graph, store: ox.Store, text: str,
-                                                   why: str, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unsafe_queries_are_refused_on_every_store(
+    graph: Graph,
+    store: ox.Store,
+    text: str,
+    why: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    for attempt in (lambda: check_safe(text), lambda: run(graph, text),
-                    lambda: oxstore.run_query(store, text),
-                    lambda: oxstore.run_query(store, text, timeout=5)):
+    for attempt in (
+        lambda: check_safe(text),
+        lambda: run(graph, text),
+        lambda: oxstore.run_query(store, text),
+        lambda: oxstore.run_query(store, text, timeout=5),
+    ):
         with pytest.raises(QueryError, match=why):
             attempt()
 
 
 @pytest.mark.parametrize("store_name", ["rdflib", "oxigraph"])
-def test_cli_refuses_unsafe_queries(runner, store_name: str, tmp_path: Path,
-                                    monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_cli_refuses_unsafe_queries(
+    runner, store_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     for text, why in BAD[:5]:
         result = runner.invoke(main, ["query", "--store", store_name, "--sparql", text])
@@ -158,12 +186,15 @@ def test_cli_refuses_unsafe_queries(runner, store_name: str, tmp_path: Path,
         assert why in result.output
 
 
-def test_cli_same_output_on_both_stores(runner, tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_cli_same_output_on_both_stores(
+    runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     for fmt in ("table", "csv", "json"):
-        outputs = [runner.invoke(main, ["query", "papers-per-year", "--format", fmt,
-                                        "--store", s]) for s in ("oxigraph", "rdflib")]
+        outputs = [
+            runner.invoke(main, ["query", "papers-per-year", "--format", fmt, "--store", s])
+            for s in ("oxigraph", "rdflib")
+        ]
         assert all(r.exit_code == 0 for r in outputs), outputs[0].output
         assert outputs[0].output == outputs[1].output
     cached = list((tmp_path / "mlcryst").glob("graph-*.nt"))
@@ -176,15 +207,17 @@ def test_cache_key_follows_the_data(data_copy: Path) -> None:
     papers = data_copy / "papers.yaml"
     papers.write_text(papers.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
     assert oxstore.cache_key(data_copy) != before
-    assert oxstore.cache_key(data_copy, base="https://example.org/") != oxstore.cache_key(
-        data_copy)
+    assert oxstore.cache_key(data_copy, base="https://example.org/") != oxstore.cache_key(data_copy)
 
 
-def test_export_command_on_both_stores(runner, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_export_command_on_both_stores(
+    runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    outs = [runner.invoke(main, ["export", "--format", "nt", "--store", s]) for s in
-            ("oxigraph", "rdflib")]
+    outs = [
+        runner.invoke(main, ["export", "--format", "nt", "--store", s])
+        for s in ("oxigraph", "rdflib")
+    ]
     assert outs[0].exit_code == outs[1].exit_code == 0
     assert outs[0].output == outs[1].output
 

@@ -92,25 +92,28 @@ def test_fast_yaml_reads_as_pyyaml_does(name: str, corpus: Path) -> None:
         _same(yamlio.loads(text, name), yamlio._yaml_loads(text, name))
 
 
-@pytest.mark.parametrize("text", [
-    "a: 1\nb:\n  - x\n  - \"y z\"\nc: [a, b]\n",
-    "- a: 1\n  b: 2\n- a: 3\n  a: 4\n",  # duplicate key: PyYAML's path reports it
-    "a: b # c\nd: \"x\" # y\n",
-    "a: yes\nb: ~\nc: 1.5\nd: 2020-01-01\ne: '1'\n",
-    "- x\n- y: [1, 2]\n  z:\n  - q\n",
-    "k:\n  m: 1\n n: 2\n",
-    "a: b\n  c\n",
-    "a: 'it''s'\n",
-    "a: {x: 1}\n",
-    "- a\n-\n",
-    "- \"a\\\"b\"\n",
-    "a: \"x\" y\n",
-    "a: \"\n",
-    "- a: 1\n b: 2\n",
-    "a: >-\n  folded\n  text\n",
-    "\t- x\n",
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        'a: 1\nb:\n  - x\n  - "y z"\nc: [a, b]\n',
+        "- a: 1\n  b: 2\n- a: 3\n  a: 4\n",  # duplicate key: PyYAML's path reports it
+        'a: b # c\nd: "x" # y\n',
+        "a: yes\nb: ~\nc: 1.5\nd: 2020-01-01\ne: '1'\n",
+        "- x\n- y: [1, 2]\n  z:\n  - q\n",
+        "k:\n  m: 1\n n: 2\n",
+        "a: b\n  c\n",
+        "a: 'it''s'\n",
+        "a: {x: 1}\n",
+        "- a\n-\n",
+        '- "a\\"b"\n',
+        'a: "x" y\n',
+        'a: "\n',
+        "- a: 1\n b: 2\n",
+        "a: >-\n  folded\n  text\n",
+        "\t- x\n",
+        "",
+    ],
+)
 def test_fast_yaml_edge_cases(text: str) -> None:
     def read(fn):  # type: ignore[no-untyped-def]
         try:

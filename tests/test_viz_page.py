@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-EVIL = "</script><img src=x onerror=alert(1)><img src=y onerror=\"window.__pwned=1\">"
+EVIL = '</script><img src=x onerror=alert(1)><img src=y onerror="window.__pwned=1">'
 EVIL_PAPER = URIRef("https://w3id.org/mlcryst/paper/evil-1-1")
 DATA_RE = re.compile(r'<script type="application/json" id="mlcryst-data">(.*?)</script>', re.S)
 
@@ -51,18 +51,22 @@ def evil_graph(graph: Graph) -> Graph:
     author = URIRef("https://w3id.org/mlcryst/person/evil")
     g.add((author, RDF.type, URIRef("http://xmlns.com/foaf/0.1/Person")))
     g.add((author, RDFS.label, Literal('<a href="javascript:alert(2)">Mallory</a>')))
-    for p, o in ((RDF.type, FABIO.JournalArticle), (RDFS.label, Literal(EVIL)),
-                 (FABIO.hasPublicationYear, Literal("2023", datatype=XSD.gYear)),
-                 (MLC.problemStatement, Literal("<b>bold?</b> & more")),
-                 (DCTERMS.title, Literal("a title with href=\"x\" and <script>alert(3)</script>")),
-                 (MLC.usesMethod, MLM["convolutional-neural-network"]),
-                 (MLC.addressesProblem, MLP["computed-tomography"]),
-                 (DCTERMS.creator, author)):
+    for p, o in (
+        (RDF.type, FABIO.JournalArticle),
+        (RDFS.label, Literal(EVIL)),
+        (FABIO.hasPublicationYear, Literal("2023", datatype=XSD.gYear)),
+        (MLC.problemStatement, Literal("<b>bold?</b> & more")),
+        (DCTERMS.title, Literal('a title with href="x" and <script>alert(3)</script>')),
+        (MLC.usesMethod, MLM["convolutional-neural-network"]),
+        (MLC.addressesProblem, MLP["computed-tomography"]),
+        (DCTERMS.creator, author),
+    ):
         g.add((EVIL_PAPER, p, o))
     return g
 
 
 # --- without a browser ----------------------------------------------------------------------------
+
 
 def test_page_is_self_contained(graph: Graph) -> None:
     html = build_page(graph, "papers").decode("utf-8")
@@ -111,8 +115,10 @@ def test_bad_requests_get_clear_errors(graph: Graph, tmp_path: Path) -> None:
     out = tmp_path / "p.html"
     bad = runner.invoke(main, ["viz", "--view", "galaxy", "--out", str(out)])
     assert bad.exit_code == 2 and "galaxy" in bad.output
-    empty = runner.invoke(main, ["viz", "--sparql", "CONSTRUCT { ?s ?p ?o } WHERE "
-                                 "{ ?s <urn:none> ?o }", "--out", str(out)])
+    empty = runner.invoke(
+        main,
+        ["viz", "--sparql", "CONSTRUCT { ?s ?p ?o } WHERE { ?s <urn:none> ?o }", "--out", str(out)],
+    )
     assert empty.exit_code == 5 and "empty graph" in empty.output
     assert not out.exists()
     lonely = runner.invoke(main, ["viz", "--view", "construct", "--out", str(out)])
@@ -120,6 +126,7 @@ def test_bad_requests_get_clear_errors(graph: Graph, tmp_path: Path) -> None:
 
 
 # --- in the browser -------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
@@ -131,12 +138,22 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     profile = tmp_path_factory.mktemp("chromium-profile")
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--disable-extensions",
-                "--window-size=1400,860", f"--user-data-dir={profile}",
-                # no network: every request would go to a closed local port
-                "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-extensions",
+        "--window-size=1400,860",
+        f"--user-data-dir={profile}",
+        # no network: every request would go to a closed local port
+        "--proxy-server=http://127.0.0.1:9",
+        "--proxy-bypass-list=<-loopback>",
+    ):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
@@ -151,21 +168,24 @@ def open_page(driver: Any, path: Path) -> None:
 
     driver.get(path.resolve().as_uri())
     WebDriverWait(driver, 30, poll_frequency=0.05).until(
-        lambda d: d.execute_script("return !!(window.mlcryst && window.mlcryst.ready)"))
+        lambda d: d.execute_script("return !!(window.mlcryst && window.mlcryst.ready)")
+    )
 
 
 def settle(driver: Any) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
     WebDriverWait(driver, 10, poll_frequency=0.05).until(
-        lambda d: d.execute_script("return window.mlcryst.idle()"))
+        lambda d: d.execute_script("return window.mlcryst.idle()")
+    )
 
 
 def counts(driver: Any) -> dict[str, int]:
     return driver.execute_script(  # type: ignore[no-any-return]
         "var m = window.mlcryst; return {total: m.totalNodeCount(), totalEdges: "
         "m.totalEdgeCount(), nodes: m.visibleNodeCount(), edges: m.visibleEdgeCount(), "
-        "rendered: m.renderedNodeCount(), renderedEdges: m.renderedEdgeCount()};")
+        "rendered: m.renderedNodeCount(), renderedEdges: m.renderedEdgeCount()};"
+    )
 
 
 def console_errors(driver: Any) -> list[dict[str, Any]]:
@@ -183,11 +203,15 @@ def shown(g: nx.Graph, hidden: set[str]) -> nx.Graph:
     return g.subgraph([n for n, k in g.nodes(data="kind") if k not in hidden])
 
 
-def filtered(g: nx.Graph, hidden: set[str], years: tuple[int, int] | None = None,
-             arch: str | None = None) -> set[str]:
+def filtered(
+    g: nx.Graph, hidden: set[str], years: tuple[int, int] | None = None, arch: str | None = None
+) -> set[str]:
     """The documented filter rule (docs/visualisation.md), written out independently."""
-    ok_arch = {"deep learning": {"deep learning", "both"},
-               "conventional": {"conventional", "both"}, "other": {"other", "non-ML"}}
+    ok_arch = {
+        "deep learning": {"deep learning", "both"},
+        "conventional": {"conventional", "both"},
+        "other": {"other", "non-ML"},
+    }
 
     def own(n: str) -> bool:
         d = g.nodes[n]
@@ -198,8 +222,14 @@ def filtered(g: nx.Graph, hidden: set[str], years: tuple[int, int] | None = None
         return not (arch and "architecture" in d and d["architecture"] not in ok_arch[arch])
 
     papers = {n for n in g if "year" in g.nodes[n] and own(n)}
-    out = set(papers) | {n for n in g if n not in papers and "year" not in g.nodes[n]
-                         and own(n) and any(m in papers for m in g[n])}
+    out = set(papers) | {
+        n
+        for n in g
+        if n not in papers
+        and "year" not in g.nodes[n]
+        and own(n)
+        and any(m in papers for m in g[n])
+    }
     stack = list(out - papers)
     while stack:
         n = stack.pop()
@@ -221,8 +251,9 @@ def test_overview_page_in_the_browser(browser: Any, graph: Graph, tmp_path: Path
     page.write_text(render_page(g), encoding="utf-8")
     open_page(browser, page)
     assert console_errors(browser) == []
-    assert browser.execute_script(
-        "return performance.getEntriesByType('resource').length") == 0  # nothing fetched
+    assert (
+        browser.execute_script("return performance.getEntriesByType('resource').length") == 0
+    )  # nothing fetched
 
     # the whole projection is in the page; the first view leaves out authors and journals
     first = shown(g, set(DEFAULT_HIDDEN["overview"]))
@@ -244,7 +275,8 @@ def test_overview_page_in_the_browser(browser: Any, graph: Graph, tmp_path: Path
 
         with Image.open(shot) as img:
             img.convert("RGB").quantize(colors=128, method=Image.Quantize.FASTOCTREE).save(
-                REPO / "docs" / "img" / "page.png", optimize=True)
+                REPO / "docs" / "img" / "page.png", optimize=True
+            )
 
     # search: the matches and their neighbours
     box = browser.find_element(By.ID, "mlc-search")
@@ -274,7 +306,8 @@ def test_overview_page_in_the_browser(browser: Any, graph: Graph, tmp_path: Path
     browser.execute_script(
         "var f = document.getElementById('mlc-year-from'), t = document.getElementById("
         "'mlc-year-to'); f.value = 2023; f.dispatchEvent(new Event('input')); t.value = 2023;"
-        "t.dispatchEvent(new Event('input'));")
+        "t.dispatchEvent(new Event('input'));"
+    )
     settle(browser)
     visible = set(browser.execute_script("return window.mlcryst.visibleIris()"))
     papers_2023 = {n for n, y in g.nodes(data="year") if y == 2023}
@@ -291,8 +324,11 @@ def test_overview_page_in_the_browser(browser: Any, graph: Graph, tmp_path: Path
     Select(browser.find_element(By.ID, "mlc-arch")).select_by_value("deep learning")
     settle(browser)
     visible = set(browser.execute_script("return window.mlcryst.visibleIris()"))
-    dl = {n for n, a in g.nodes(data="architecture")
-          if g.nodes[n]["kind"] == "paper" and a in ("deep learning", "both")}
+    dl = {
+        n
+        for n, a in g.nodes(data="architecture")
+        if g.nodes[n]["kind"] == "paper" and a in ("deep learning", "both")
+    }
     assert {n for n in visible if g.nodes[n]["kind"] == "paper"} == dl and len(dl) == 49
     assert visible == filtered(g, hidden, arch="deep learning")
     assert counts(browser)["rendered"] == len(visible)
@@ -301,8 +337,7 @@ def test_overview_page_in_the_browser(browser: Any, graph: Graph, tmp_path: Path
 
 
 @pytest.mark.browser
-def test_hostile_strings_are_shown_as_text(browser: Any, evil_graph: Graph,
-                                           tmp_path: Path) -> None:
+def test_hostile_strings_are_shown_as_text(browser: Any, evil_graph: Graph, tmp_path: Path) -> None:
     from selenium.common.exceptions import NoAlertPresentException
     from selenium.webdriver.common.by import By
 
@@ -324,10 +359,12 @@ def test_hostile_strings_are_shown_as_text(browser: Any, evil_graph: Graph,
     assert EVIL in details and "<script>alert(3)</script>" in details
     assert browser.find_elements(By.CSS_SELECTOR, "#mlc-details a, #mlc-details script") == []
     # the author's name with an <a href> is a plain string in the details of that node too
-    browser.execute_script("window.mlcryst.select(arguments[0])",
-                           "https://w3id.org/mlcryst/person/evil")
+    browser.execute_script(
+        "window.mlcryst.select(arguments[0])", "https://w3id.org/mlcryst/person/evil"
+    )
     assert '<a href="javascript:alert(2)">Mallory</a>' in browser.find_element(
-        By.ID, "mlc-details").get_attribute("textContent")
+        By.ID, "mlc-details"
+    ).get_attribute("textContent")
     screenshot(browser, "page-escaping.png")
     assert console_errors(browser) == []
 
@@ -343,8 +380,10 @@ def test_cooccurrence_and_construct_pages(browser: Any, graph: Graph, tmp_path: 
     assert (c["nodes"], c["edges"], c["rendered"]) == (103, 220, 103)
     assert browser.find_element("id", "mlc-years-box").is_displayed() is False
     construct = tmp_path / "construct.html"
-    q = ("PREFIX mlc: <https://w3id.org/mlcryst/ontology#> CONSTRUCT { ?p mlc:usesMethod ?m } "
-         "WHERE { ?p mlc:usesMethod ?m }")
+    q = (
+        "PREFIX mlc: <https://w3id.org/mlcryst/ontology#> CONSTRUCT { ?p mlc:usesMethod ?m } "
+        "WHERE { ?p mlc:usesMethod ?m }"
+    )
     result = runner.invoke(main, ["viz", "--sparql", q, "--out", str(construct)])
     assert result.exit_code == 0, result.output
     open_page(browser, construct)

@@ -15,28 +15,44 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.mark.slow
 def test_wheel_installed_elsewhere_builds_and_queries(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels),
-                    str(REPO)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)],
+        check=True,
+    )
     (wheel,) = wheels.glob("mlcryst-*.whl")
     env_dir = tmp_path / "venv"
     # Reuse the test environment's dependencies; the wheel itself goes into the new venv.
     venv.EnvBuilder(system_site_packages=True, with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)],
-                   check=True)
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     where = subprocess.run(
         [str(python), "-c", "import mlcryst.resources as r; print(r.resource_dir('data'))"],
-        cwd=elsewhere, check=True, capture_output=True, text=True).stdout.strip()
+        cwd=elsewhere,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     assert "_resources" in where and str(REPO) not in where
     mlcryst = env_dir / "bin" / "mlcryst"
-    listing = subprocess.run([str(mlcryst), "queries"], cwd=elsewhere, check=True,
-                             capture_output=True, text=True).stdout
+    listing = subprocess.run(
+        [str(mlcryst), "queries"], cwd=elsewhere, check=True, capture_output=True, text=True
+    ).stdout
     assert "papers-per-year" in listing
-    out = subprocess.run([str(mlcryst), "query", "papers-per-journal", "--format", "csv"],
-                         cwd=elsewhere, check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [str(mlcryst), "query", "papers-per-journal", "--format", "csv"],
+        cwd=elsewhere,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     assert "IUCrJ" in out
-    tags = subprocess.run([str(mlcryst), "tags", "--row", "1"], cwd=elsewhere, check=True,
-                          capture_output=True, text=True).stdout
+    tags = subprocess.run(
+        [str(mlcryst), "tags", "--row", "1"],
+        cwd=elsewhere,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     assert "Feigenbaum" in tags

@@ -59,9 +59,16 @@ class Endpoint:
     timeout: float = 120.0
 
     @classmethod
-    def at(cls, url: str, *, user: str | None = None, password: str | None = None,
-           update_url: str | None = None, store_url: str | None = None,
-           timeout: float = 120.0) -> Endpoint:
+    def at(
+        cls,
+        url: str,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        update_url: str | None = None,
+        store_url: str | None = None,
+        timeout: float = 120.0,
+    ) -> Endpoint:
         """An endpoint from its query URL, the update and store URLs guessed from the layout.
 
         ``.../sparql`` or ``.../sparql-auth`` is Virtuoso's (``/sparql-auth`` and
@@ -80,8 +87,10 @@ class Endpoint:
         query_url = url
         if last in ("sparql", "sparql-auth"):
             auth = "-auth" if (user or last == "sparql-auth") else ""
-            guessed_update, guessed_store = sibling(f"sparql{auth}"), sibling(
-                f"sparql-graph-crud{auth}")
+            guessed_update, guessed_store = (
+                sibling(f"sparql{auth}"),
+                sibling(f"sparql-graph-crud{auth}"),
+            )
         elif last == "query" or path == "":
             if path == "":
                 root = ""
@@ -92,8 +101,10 @@ class Endpoint:
         update_url = update_url or guessed_update
         store_url = store_url or guessed_store
         if not update_url or not store_url:
-            raise EndpointError(f"cannot tell the update and graph-store URLs of {url!r}: "
-                                "give them (--update-url, --store-url)")
+            raise EndpointError(
+                f"cannot tell the update and graph-store URLs of {url!r}: "
+                "give them (--update-url, --store-url)"
+            )
         if password is not None and user is None:
             raise EndpointError("a password was given without a user name")
         return cls(query_url, update_url, store_url, user, password, timeout)
@@ -118,8 +129,13 @@ def _graph_url(base: str, graph_iri: str) -> str:
 # --- queries -----------------------------------------------------------------------------
 
 
-def query(endpoint: Endpoint, text: str, bindings: Mapping[str, Node] | None = None,
-          *, named_graph: str | None = DEFAULT_GRAPH_IRI) -> Result:
+def query(
+    endpoint: Endpoint,
+    text: str,
+    bindings: Mapping[str, Node] | None = None,
+    *,
+    named_graph: str | None = DEFAULT_GRAPH_IRI,
+) -> Result:
     """Run a read-only query on the server against ``named_graph`` as its default graph.
 
     ``bindings`` (name -> IRI or literal) travel as VALUES blocks. A result the server cut at
@@ -147,23 +163,30 @@ def query(endpoint: Endpoint, text: str, bindings: Mapping[str, Node] | None = N
         result.graph = _parse_graph(body)
         cap = headers.get(MAX_ROWS_HEADER) or _row_cap_at_most(http, endpoint, len(result.graph))
         if cap:
-            raise EndpointError(f"the server cuts results at {cap} rows and the {result.type} "
-                                f"answer has {len(result.graph)} triples, so it may be cut; "
-                                "raise the cap (Virtuoso: ResultSetMaxRows) or use SELECT")
+            raise EndpointError(
+                f"the server cuts results at {cap} rows and the {result.type} "
+                f"answer has {len(result.graph)} triples, so it may be cut; "
+                "raise the cap (Virtuoso: ResultSetMaxRows) or use SELECT"
+            )
         return result
     headers, body = http.form(endpoint.query_url, fields, RESULTS_JSON)
     doc = _parse_json(body)
     cap = headers.get(MAX_ROWS_HEADER)
-    if form == "SelectQuery" and cap and len(doc.get("results", {}).get("bindings", [])) >= int(
-            cap):
+    if (
+        form == "SelectQuery"
+        and cap
+        and len(doc.get("results", {}).get("bindings", [])) >= int(cap)
+    ):
         from rdflib.plugins.sparql.parser import parseQuery
 
         names = [str(v) for v in algebra.algebra.PV]
         try:
             pages = _pages(http, endpoint, fields, sent, parseQuery(sent), names, int(cap))
         except QueryError as exc:
-            raise EndpointError(f"the server cut the result at its row cap ({cap} rows) and "
-                                f"{exc}; raise the cap (Virtuoso: ResultSetMaxRows)") from exc
+            raise EndpointError(
+                f"the server cut the result at its row cap ({cap} rows) and "
+                f"{exc}; raise the cap (Virtuoso: ResultSetMaxRows)"
+            ) from exc
         doc = {"head": {"vars": names}, "results": {"bindings": pages}}
     return _to_result(doc, form, _boolean_columns(algebra.algebra))
 
@@ -178,8 +201,11 @@ def _row_cap_at_most(http: Http, endpoint: Endpoint, rows: int) -> str | None:
         return None
     digits = len(str(rows + 1))
     names = [f"?d{i}" for i in range(digits)]
-    text = ("SELECT * WHERE { " + " ".join(f"VALUES {n} {{ 0 1 2 3 4 5 6 7 8 9 }}"
-                                           for n in names) + f" }} LIMIT {rows + 1}")
+    text = (
+        "SELECT * WHERE { "
+        + " ".join(f"VALUES {n} {{ 0 1 2 3 4 5 6 7 8 9 }}" for n in names)
+        + f" }} LIMIT {rows + 1}"
+    )
     headers, body = http.form(endpoint.query_url, {"query": text}, RESULTS_JSON)
     got = len(_parse_json(body).get("results", {}).get("bindings", []))
     if headers.get(MAX_ROWS_HEADER) or got <= rows:
@@ -189,10 +215,23 @@ def _row_cap_at_most(http: Http, endpoint: Endpoint, rows: int) -> str | None:
 
 #: SPARQL expressions whose value is a boolean (Virtuoso returns them as integers 0 and 1)
 BOOLEAN_EXPRESSIONS = {
-    "RelationalExpression", "ConditionalAndExpression", "ConditionalOrExpression", "UnaryNot",
-    "Builtin_BOUND", "Builtin_sameTerm", "Builtin_isIRI", "Builtin_isBLANK", "Builtin_isLITERAL",
-    "Builtin_isNUMERIC", "Builtin_REGEX", "Builtin_CONTAINS", "Builtin_STRSTARTS",
-    "Builtin_STRENDS", "Builtin_LANGMATCHES", "Builtin_EXISTS", "Builtin_NOTEXISTS",
+    "RelationalExpression",
+    "ConditionalAndExpression",
+    "ConditionalOrExpression",
+    "UnaryNot",
+    "Builtin_BOUND",
+    "Builtin_sameTerm",
+    "Builtin_isIRI",
+    "Builtin_isBLANK",
+    "Builtin_isLITERAL",
+    "Builtin_isNUMERIC",
+    "Builtin_REGEX",
+    "Builtin_CONTAINS",
+    "Builtin_STRSTARTS",
+    "Builtin_STRENDS",
+    "Builtin_LANGMATCHES",
+    "Builtin_EXISTS",
+    "Builtin_NOTEXISTS",
 }
 
 
@@ -203,8 +242,10 @@ def _boolean_columns(node: Any) -> set[str]:
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
-            if getattr(item, "name", None) == "Extend" and getattr(
-                    item.get("expr"), "name", None) in BOOLEAN_EXPRESSIONS:
+            if (
+                getattr(item, "name", None) == "Extend"
+                and getattr(item.get("expr"), "name", None) in BOOLEAN_EXPRESSIONS
+            ):
                 out.add(str(item["var"]))
             stack.extend(item.values())
         elif isinstance(item, (list, tuple)):
@@ -212,8 +253,15 @@ def _boolean_columns(node: Any) -> set[str]:
     return out
 
 
-def _pages(http: Http, endpoint: Endpoint, fields: dict[str, str], sent: str, parsed: Any,
-           names: list[str], size: int) -> list[dict[str, Any]]:
+def _pages(
+    http: Http,
+    endpoint: Endpoint,
+    fields: dict[str, str],
+    sent: str,
+    parsed: Any,
+    names: list[str],
+    size: int,
+) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for page in range(MAX_PAGES):
         text = paged(sent, parsed, names, size, page * size)
@@ -229,8 +277,9 @@ def _parse_json(body: bytes) -> dict[str, Any]:
     try:
         doc = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise EndpointError(f"the server did not answer with SPARQL JSON results: "
-                            f"{error_text(body, 200)}") from exc
+        raise EndpointError(
+            f"the server did not answer with SPARQL JSON results: {error_text(body, 200)}"
+        ) from exc
     if not isinstance(doc, dict) or not ("boolean" in doc or "results" in doc):
         raise EndpointError("the server's answer is not a SPARQL JSON results document")
     return doc
@@ -245,8 +294,9 @@ def _parse_graph(body: bytes) -> Graph:
     return graph
 
 
-def _to_result(doc: dict[str, Any], form: str,
-               booleans: frozenset[str] | set[str] = frozenset()) -> Result:
+def _to_result(
+    doc: dict[str, Any], form: str, booleans: frozenset[str] | set[str] = frozenset()
+) -> Result:
     """The JSON document as an rdflib Result, with server quirks smoothed (see ``_term``)."""
     bindings = doc.get("results", {}).get("bindings", [])
     if form == "AskQuery":
@@ -260,8 +310,9 @@ def _to_result(doc: dict[str, Any], form: str,
     result = Result("SELECT")
     result.vars = [Variable(v) for v in doc.get("head", {}).get("vars", [])]
     try:
-        result.bindings = [{Variable(k): _term(v, k in booleans) for k, v in row.items()}
-                           for row in bindings]
+        result.bindings = [
+            {Variable(k): _term(v, k in booleans) for k, v in row.items()} for row in bindings
+        ]
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise EndpointError(f"the server's JSON results did not parse: {exc!r}") from exc
     return result
@@ -278,10 +329,10 @@ def _term(cell: Mapping[str, str], boolean: bool = False) -> Node:
     kind, value = cell["type"], cell["value"]
     if kind == "uri":
         if value.startswith("nodeID://"):
-            return BNode(value[len("nodeID://"):])
+            return BNode(value[len("nodeID://") :])
         return URIRef(value)
     if kind == "bnode":
-        return BNode(value[len("nodeID://"):] if value.startswith("nodeID://") else value)
+        return BNode(value[len("nodeID://") :] if value.startswith("nodeID://") else value)
     if kind not in ("literal", "typed-literal"):
         raise ValueError(f"unknown term type {kind!r}")
     lang, datatype = cell.get("xml:lang"), cell.get("datatype")
@@ -289,8 +340,9 @@ def _term(cell: Mapping[str, str], boolean: bool = False) -> Node:
         return Literal(value, lang=lang)
     if not datatype or datatype == str(XSD.string):
         return Literal(value)
-    if value in ("0", "1") and (datatype == str(XSD.boolean) or (
-            boolean and datatype == str(XSD.integer))):
+    if value in ("0", "1") and (
+        datatype == str(XSD.boolean) or (boolean and datatype == str(XSD.integer))
+    ):
         return Literal("true" if value == "1" else "false", datatype=XSD.boolean)
     return Literal(value, datatype=URIRef(datatype))
 
@@ -298,9 +350,14 @@ def _term(cell: Mapping[str, str], boolean: bool = False) -> Node:
 def count_triples(endpoint: Endpoint, graph_iri: str, http: Http | None = None) -> int:
     """How many triples the server holds in ``graph_iri``."""
     http = http or _http(endpoint)
-    _, body = http.form(endpoint.query_url, {
-        "query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-        "default-graph-uri": check_iri(graph_iri, "named graph")}, RESULTS_JSON)
+    _, body = http.form(
+        endpoint.query_url,
+        {
+            "query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+            "default-graph-uri": check_iri(graph_iri, "named graph"),
+        },
+        RESULTS_JSON,
+    )
     rows = _parse_json(body).get("results", {}).get("bindings", [])
     try:
         return int(rows[0]["n"]["value"])
@@ -311,8 +368,14 @@ def count_triples(endpoint: Endpoint, graph_iri: str, http: Http | None = None) 
 # --- push --------------------------------------------------------------------------------
 
 
-def push(endpoint: Endpoint, data: bytes, named_graph: str = DEFAULT_GRAPH_IRI, *,
-         triples: int | None = None, content_type: str = NTRIPLES) -> PushReport:
+def push(
+    endpoint: Endpoint,
+    data: bytes,
+    named_graph: str = DEFAULT_GRAPH_IRI,
+    *,
+    triples: int | None = None,
+    content_type: str = NTRIPLES,
+) -> PushReport:
     """Replace ``named_graph`` on the server with ``data`` (N-Triples by default), atomically.
 
     ``triples`` is how many triples ``data`` holds: the staging graph must hold as many before
@@ -323,18 +386,28 @@ def push(endpoint: Endpoint, data: bytes, named_graph: str = DEFAULT_GRAPH_IRI, 
     previous = count_triples(endpoint, named_graph, http)
     staging = f"{STAGING_PREFIX}{uuid.uuid4()}"
     try:
-        http.send("PUT", _graph_url(endpoint.store_url, staging), data,
-                  {"Content-Type": f"{content_type}; charset=utf-8"})
+        http.send(
+            "PUT",
+            _graph_url(endpoint.store_url, staging),
+            data,
+            {"Content-Type": f"{content_type}; charset=utf-8"},
+        )
         staged = count_triples(endpoint, staging, http)
         if triples is not None and staged != triples:
-            raise EndpointError(f"the server holds {staged} triples of the {triples} sent; "
-                                f"<{named_graph}> was left as it was")
-        http.form(endpoint.update_url, {
-            "update": f"MOVE GRAPH <{staging}> TO GRAPH <{named_graph}>"}, RESULTS_JSON)
+            raise EndpointError(
+                f"the server holds {staged} triples of the {triples} sent; "
+                f"<{named_graph}> was left as it was"
+            )
+        http.form(
+            endpoint.update_url,
+            {"update": f"MOVE GRAPH <{staging}> TO GRAPH <{named_graph}>"},
+            RESULTS_JSON,
+        )
         now = count_triples(endpoint, named_graph, http)
         if now != staged:
-            raise EndpointError(f"<{named_graph}> holds {now} triples after the move, "
-                                f"not the {staged} staged")
+            raise EndpointError(
+                f"<{named_graph}> holds {now} triples after the move, not the {staged} staged"
+            )
     except BaseException:
         _drop_quietly(http, endpoint, staging)
         raise

@@ -31,8 +31,12 @@ from .errors import EndpointError
 
 #: bodies at least this big get an authentication round trip of their own first
 PREFLIGHT_BYTES = 64 * 1024
-_HASHES = {"MD5": hashlib.md5, "MD5-SESS": hashlib.md5, "SHA-256": hashlib.sha256,
-           "SHA-256-SESS": hashlib.sha256}
+_HASHES = {
+    "MD5": hashlib.md5,
+    "MD5-SESS": hashlib.md5,
+    "SHA-256": hashlib.sha256,
+    "SHA-256-SESS": hashlib.sha256,
+}
 
 
 def parse_challenge(header: str) -> tuple[str, dict[str, str]]:
@@ -42,8 +46,15 @@ def parse_challenge(header: str) -> tuple[str, dict[str, str]]:
     return scheme.lower(), {k.lower(): v for k, v in fields.items()}
 
 
-def digest_header(method: str, uri: str, user: str, password: str, challenge: Mapping[str, str],
-                  count: int, cnonce: str | None = None) -> str:
+def digest_header(
+    method: str,
+    uri: str,
+    user: str,
+    password: str,
+    challenge: Mapping[str, str],
+    count: int,
+    cnonce: str | None = None,
+) -> str:
     """The ``Authorization`` value answering a digest challenge (RFC 7616, qop=auth or none)."""
     algorithm = challenge.get("algorithm", "MD5").upper()
     if algorithm not in _HASHES:
@@ -63,8 +74,14 @@ def digest_header(method: str, uri: str, user: str, password: str, challenge: Ma
         ha1 = h(f"{ha1}:{nonce}:{cnonce}")
     ha2 = h(f"{method}:{uri}")
     response = h(f"{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}" if qops else f"{ha1}:{nonce}:{ha2}")
-    parts = [f'username="{user}"', f'realm="{realm}"', f'nonce="{nonce}"', f'uri="{uri}"',
-             f'response="{response}"', f"algorithm={challenge.get('algorithm', 'MD5')}"]
+    parts = [
+        f'username="{user}"',
+        f'realm="{realm}"',
+        f'nonce="{nonce}"',
+        f'uri="{uri}"',
+        f'response="{response}"',
+        f"algorithm={challenge.get('algorithm', 'MD5')}",
+    ]
     if "opaque" in challenge:
         parts.append(f'opaque="{challenge["opaque"]}"')
     if qops:
@@ -88,8 +105,13 @@ class Http:
         self.challenges: dict[str, tuple[str, dict[str, str]]] = {}  # netloc -> challenge
         self.count = 0
 
-    def send(self, method: str, url: str, data: bytes | None = None,
-             headers: Mapping[str, str] | None = None) -> tuple[int, Any, bytes]:
+    def send(
+        self,
+        method: str,
+        url: str,
+        data: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[int, Any, bytes]:
         """Send a request; answer (status, headers, body) on 2xx, else raise EndpointError."""
         if self.user is not None and data is not None and len(data) >= PREFLIGHT_BYTES:
             self._probe(url)
@@ -97,8 +119,7 @@ class Http:
             status, got_headers, body = self._exchange(method, url, data, headers or {})
             if status != 401:
                 return status, got_headers, body
-        raise EndpointError(f"{method} {url}: HTTP 401, the server keeps asking for "
-                            "credentials")
+        raise EndpointError(f"{method} {url}: HTTP 401, the server keeps asking for credentials")
 
     def _probe(self, url: str) -> None:
         """Check the credentials with a small GET before a large body is sent."""
@@ -106,8 +127,10 @@ class Http:
             status, _, _ = self._exchange("GET", url, None, {}, preflight=True)
             if status != 401:
                 return
-        raise EndpointError(f"GET {url}: HTTP 401, the server refused the credentials "
-                            f"(user {self.user!r}; give --user and --password)")
+        raise EndpointError(
+            f"GET {url}: HTTP 401, the server refused the credentials "
+            f"(user {self.user!r}; give --user and --password)"
+        )
 
     def _authorization(self, method: str, url: str) -> str | None:
         parts = urllib.parse.urlsplit(url)
@@ -119,11 +142,16 @@ class Http:
             return f"Basic {token}"
         self.count += 1
         uri = parts.path + (f"?{parts.query}" if parts.query else "")
-        return digest_header(method, uri or "/", self.user, self.password, challenge,
-                             self.count)
+        return digest_header(method, uri or "/", self.user, self.password, challenge, self.count)
 
-    def _exchange(self, method: str, url: str, data: bytes | None, headers: Mapping[str, str],
-                  preflight: bool = False) -> tuple[int, Any, bytes]:
+    def _exchange(
+        self,
+        method: str,
+        url: str,
+        data: bytes | None,
+        headers: Mapping[str, str],
+        preflight: bool = False,
+    ) -> tuple[int, Any, bytes]:
         """One request; 401 when a new challenge was learnt (retry), else 2xx or raise.
 
         A ``preflight`` request answers any status: only the challenge it brings matters.
@@ -157,31 +185,41 @@ class Http:
             return False
         scheme, fields = parse_challenge(value)
         if scheme not in ("digest", "basic"):
-            raise EndpointError(f"{method} {url}: the server asks for {scheme} authentication; "
-                                "only digest and basic are supported")
+            raise EndpointError(
+                f"{method} {url}: the server asks for {scheme} authentication; "
+                "only digest and basic are supported"
+            )
         if sent_auth and fields.get("stale", "").lower() != "true":
             return False  # the credentials themselves were refused
         self.challenges[urllib.parse.urlsplit(url).netloc] = (scheme, fields)
         self.count = 0
         return True
 
-    def _failure(self, method: str, url: str, exc: urllib.error.HTTPError,
-                 body: bytes) -> EndpointError:
+    def _failure(
+        self, method: str, url: str, exc: urllib.error.HTTPError, body: bytes
+    ) -> EndpointError:
         if exc.code == 401:
             who = f"user {self.user!r}" if self.user is not None else "no user"
-            return EndpointError(f"{method} {url}: HTTP 401, the server refused the "
-                                 f"credentials ({who}; give --user and --password)")
+            return EndpointError(
+                f"{method} {url}: HTTP 401, the server refused the "
+                f"credentials ({who}; give --user and --password)"
+            )
         if 300 <= exc.code < 400:
-            return EndpointError(f"{method} {url}: HTTP {exc.code} redirect to "
-                                 f"{exc.headers.get('Location')}: give the final URL")
-        return EndpointError(f"{method} {url}: HTTP {exc.code} {exc.reason}: "
-                             f"{error_text(body)}")
+            return EndpointError(
+                f"{method} {url}: HTTP {exc.code} redirect to "
+                f"{exc.headers.get('Location')}: give the final URL"
+            )
+        return EndpointError(f"{method} {url}: HTTP {exc.code} {exc.reason}: {error_text(body)}")
 
     def form(self, url: str, fields: Mapping[str, str], accept: str) -> tuple[Any, bytes]:
         """POST an HTML form (the SPARQL protocol's query and update requests)."""
         data = urllib.parse.urlencode(fields).encode("utf-8")
-        _, headers, body = self.send("POST", url, data, {
-            "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
+        _, headers, body = self.send(
+            "POST",
+            url,
+            data,
+            {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        )
         return headers, body
 
 
@@ -189,7 +227,11 @@ def error_text(body: bytes, limit: int = 600) -> str:
     """The readable part of an error page (servers answer with HTML or plain text)."""
     text = body.decode("utf-8", "replace")
     text = re.sub(r"(?is)<(script|style|title)\b.*?</\1>", " ", text)
-    text = re.sub(r"(?i)</?(html|head|body|h[1-6]|p|pre|xmp|br|hr|div|span|b|i|a|!DOCTYPE)"
-                  r"\b[^<>]*>", " ", text)  # HTML tags, not the <IRIs> of a query
+    text = re.sub(
+        r"(?i)</?(html|head|body|h[1-6]|p|pre|xmp|br|hr|div|span|b|i|a|!DOCTYPE)"
+        r"\b[^<>]*>",
+        " ",
+        text,
+    )  # HTML tags, not the <IRIs> of a query
     text = " ".join(text.split())
     return (text[:limit] + "…") if len(text) > limit else (text or "(no message)")

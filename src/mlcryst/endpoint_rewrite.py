@@ -25,15 +25,24 @@ VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 IRI_CHARS = re.compile(r'^[^\x00-\x20<>"{}|^`\\]*$')
 ABSOLUTE_IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*$')
 LANGTAG = re.compile(r"^[A-Za-z]+(-[A-Za-z0-9]+)*$")
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
-            "\b": "\\b", "\f": "\\f"}
+_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\f": "\\f",
+}
 
 
 def check_iri(iri: str, what: str = "IRI") -> str:
     """``iri`` if it is an absolute IRI that can be written as ``<iri>``; else QueryError."""
     if not ABSOLUTE_IRI.match(iri):
-        raise QueryError(f"{what} {iri!r} is not an absolute IRI (scheme:..., no spaces, "
-                         "quotes or angle brackets)")
+        raise QueryError(
+            f"{what} {iri!r} is not an absolute IRI (scheme:..., no spaces, "
+            "quotes or angle brackets)"
+        )
     return iri
 
 
@@ -62,8 +71,11 @@ class Token(NamedTuple):
     end: int
 
 
-_STRING = re.compile(r"""'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|"""
-                     r"""'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*\"""", re.S)
+_STRING = re.compile(
+    r"""'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|"""
+    r"""'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*\"""",
+    re.S,
+)
 _IRIREF = re.compile(r'<[^\x00-\x20<>"{}|^`\\]*>')
 _VAR = re.compile(r"[?$][A-Za-z0-9_\u00b7\u00c0-\ufffd]+")
 _WORD = re.compile(r"[A-Za-z0-9_:.\-\u00b7\u00c0-\ufffd%\\@]+")
@@ -150,8 +162,13 @@ def bind_values(text: str, bindings: Mapping[str, Node | None]) -> str:
         if not VARNAME.match(name):
             raise QueryError(f"bad parameter name {name!r}: letters, digits and _ only")
     names = sorted(bindings)
-    block = (" VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
-             + " ".join(sparql_term(bindings[n]) for n in names) + ") }")
+    block = (
+        " VALUES ("
+        + " ".join(f"?{n}" for n in names)
+        + ") { ("
+        + " ".join(sparql_term(bindings[n]) for n in names)
+        + ") }"
+    )
     places = group_openings(text)
     if not places:
         raise QueryError("cannot bind values: the query has no group pattern { ... }")

@@ -33,8 +33,9 @@ class Fields:
         else:
             self.raw = {}
             self.file, self.line = file, line
-            errors.append(DataError("expected a mapping of field: value", file=file, line=line,
-                                    record=record))
+            errors.append(
+                DataError("expected a mapping of field: value", file=file, line=line, record=record)
+            )
         self.used: set[str] = set()
 
     @property
@@ -47,8 +48,9 @@ class Fields:
 
     def error(self, key: str | None, message: str) -> None:
         line = self.line_of(key) if key else self.line
-        self.errors.append(DataError(message, file=self.file, line=line, record=self.record,
-                                     field=key))
+        self.errors.append(
+            DataError(message, file=self.file, line=line, record=self.record, field=key)
+        )
 
     def get(self, key: str, required: bool = True) -> Any:
         self.used.add(key)

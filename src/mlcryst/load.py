@@ -42,6 +42,8 @@ FILES = {
     "editorial": "editorial.yaml",
     "tagging": "tagging.yaml",
 }
+
+
 def load_journals(path: Path, errors: list[DataError]) -> dict[str, Journal]:
     doc = _map(load_file(path, _display(path)), _display(path), errors, "journal keys")
     out: dict[str, Journal] = {}
@@ -95,8 +97,9 @@ def load_people(path: Path, errors: list[DataError]) -> dict[str, Person]:
     return out
 
 
-def load_papers(path: Path, journals: dict[str, Journal], people: _People,
-                errors: list[DataError]) -> list[Paper]:
+def load_papers(
+    path: Path, journals: dict[str, Journal], people: _People, errors: list[DataError]
+) -> list[Paper]:
     file = _display(path)
     doc = _seq(load_file(path, file), file, errors)
     papers: list[Paper] = []
@@ -117,8 +120,9 @@ def load_papers(path: Path, journals: dict[str, Journal], people: _People,
         source = rec.text("source", required=False)
         rec.finish()
         if row is None and source is None:
-            rec.error("source",
-                      "a paper that is not a Table 1 row needs a source (where it is from)")
+            rec.error(
+                "source", "a paper that is not a Table 1 row needs a source (where it is from)"
+            )
         journal = journals.get(jkey or "")
         if jkey and journal is None:
             rec.error("journal", f"unknown journal {jkey!r} (not in journals.yaml)")
@@ -127,27 +131,51 @@ def load_papers(path: Path, journals: dict[str, Journal], people: _People,
         if journal and year and volume and journal.first_year and journal.first_volume:
             expected = year - journal.first_year + journal.first_volume
             if volume != expected:
-                rec.error("volume", f"{journal.abbreviation} volume {volume} does not match year "
-                                    f"{year} (that year's volume is {expected})")
+                rec.error(
+                    "volume",
+                    f"{journal.abbreviation} volume {volume} does not match year "
+                    f"{year} (that year's volume is {expected})",
+                )
         if None in (jkey, year, volume, pages, problem, approach) or not authors:
             continue
         assert jkey and year and volume and pages and problem and approach
-        paper = Paper(jkey, year, volume, pages[0], pages[1], authors, problem, approach,
-                      rec.where, row, tuple(sources), title, doi, source,
-                      tuple((k, rec.line_of(k)) for k in ("problem", "approach", "pages")))
+        paper = Paper(
+            jkey,
+            year,
+            volume,
+            pages[0],
+            pages[1],
+            authors,
+            problem,
+            approach,
+            rec.where,
+            row,
+            tuple(sources),
+            title,
+            doi,
+            source,
+            tuple((k, rec.line_of(k)) for k in ("problem", "approach", "pages")),
+        )
         if paper.key in keys:
-            rec.error("pages", f"same journal, volume and first page as the paper at line "
-                               f"{keys[paper.key]}")
+            rec.error(
+                "pages",
+                f"same journal, volume and first page as the paper at line {keys[paper.key]}",
+            )
             continue
         keys[paper.key] = rec.line
         papers.append(paper)
     rows = [p.row for p in papers if p.row is not None]
     if rows and rows != list(range(1, len(rows) + 1)):
         bad = next((p for n, p in enumerate(p for p in papers if p.row) if p.row != n + 1), None)
-        errors.append(DataError(
-            "Table 1 rows must be numbered 1, 2, 3, ... in file order",
-            file=file, line=bad.where.line if bad else 1, field="row",
-            record=f"Table 1 row {bad.row}" if bad else None))
+        errors.append(
+            DataError(
+                "Table 1 rows must be numbered 1, 2, 3, ... in file order",
+                file=file,
+                line=bad.where.line if bad else 1,
+                field="row",
+                record=f"Table 1 row {bad.row}" if bad else None,
+            )
+        )
     return papers
 
 
@@ -173,8 +201,18 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     databases, standards, software = load_catalogue(root / FILES["databases"], errors)
     editorial = load_editorial(root / FILES["editorial"], resolver, errors)
     overrides = load_overrides(root / FILES["tagging"], errors)
-    ds = Dataset(journals, papers, dict(people), references, databases, standards, software,
-                 editorial, overrides, source_dir=str(root))
+    ds = Dataset(
+        journals,
+        papers,
+        dict(people),
+        references,
+        databases,
+        standards,
+        software,
+        editorial,
+        overrides,
+        source_dir=str(root),
+    )
     _add_default_people(ds)
     check_cross_references(ds, errors)
     if errors:
@@ -188,6 +226,6 @@ def _add_default_people(ds: Dataset) -> None:
     refs += [a for r in ds.references for a in r.authors] + list(ds.editorial.authors)
     for a in refs:
         if a.person not in ds.people:
-            ds.people[a.person] = Person(a.person, a.name, a.where,
-                                         is_organization="," not in a.name)
-
+            ds.people[a.person] = Person(
+                a.person, a.name, a.where, is_organization="," not in a.name
+            )

@@ -74,12 +74,18 @@ class _People:
             return None
         claimed = self.default_ids.setdefault(pid, name)
         if claimed != name:
-            rec.error(key, f"{name!r} and {claimed!r} give the same person id {pid!r}: if they "
-                           "are one person list the variant in people.yaml, if not give one an "
-                           "id of its own there")
+            rec.error(
+                key,
+                f"{name!r} and {claimed!r} give the same person id {pid!r}: if they "
+                "are one person list the variant in people.yaml, if not give one an "
+                "id of its own there",
+            )
         elif pid in self.people:
-            rec.error(key, f"{name!r} gives the id {pid!r} of {self.people[pid].name!r} in "
-                           "people.yaml: list it there as a variant, or give it an id of its own")
+            rec.error(
+                key,
+                f"{name!r} gives the id {pid!r} of {self.people[pid].name!r} in "
+                "people.yaml: list it there as a variant, or give it an id of its own",
+            )
         return pid
 
 
@@ -110,19 +116,31 @@ def _authors(rec: Fields, key: str, people: _People, organizations: bool) -> tup
             rec.error(key, f"author {i + 1}: expected a printed name, got {name!r}")
             continue
         if not PERSON_NAME.match(name) and not (organizations and "," not in name):
-            rec.errors.append(DataError(
-                f"author {i + 1}: {name!r} is not a printed name of the form 'Family, I. N.'",
-                file=rec.file, line=line, record=rec.record, field=key))
+            rec.errors.append(
+                DataError(
+                    f"author {i + 1}: {name!r} is not a printed name of the form 'Family, I. N.'",
+                    file=rec.file,
+                    line=line,
+                    record=rec.record,
+                    field=key,
+                )
+            )
             continue
         pid = people.resolve(name, explicit, rec, key)
         if pid is None:
             continue
         if pid in seen:
-            rec.errors.append(DataError(
-                f"author {i + 1}: {name!r} is the same person as author {seen[pid]}; if they are "
-                "two people printed alike, give one an id in people.yaml and write "
-                "{name: ..., person: ...} here", file=rec.file, line=line, record=rec.record,
-                field=key))
+            rec.errors.append(
+                DataError(
+                    f"author {i + 1}: {name!r} is the same person as author {seen[pid]}; "
+                    "if they are two people printed alike, give one an id in people.yaml and write "
+                    "{name: ..., person: ...} here",
+                    file=rec.file,
+                    line=line,
+                    record=rec.record,
+                    field=key,
+                )
+            )
         seen[pid] = i + 1
         out.append(AuthorRef(name, pid, Where(rec.file, line)))
     return tuple(out)

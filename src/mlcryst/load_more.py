@@ -39,8 +39,9 @@ if TYPE_CHECKING:
 CITATION_YEAR = re.compile(r"^(?P<authors>.+?) \((?P<year>\d{4})(?P<suffix>[a-z]?)\)\. ")
 
 
-def load_references(path: Path, journals: dict[str, Journal], people: _People,
-                    errors: list[DataError]) -> list[Reference]:
+def load_references(
+    path: Path, journals: dict[str, Journal], people: _People, errors: list[DataError]
+) -> list[Reference]:
     file = _display(path)
     doc = _seq(load_file(path, file), file, errors)
     out: list[Reference] = []
@@ -59,8 +60,10 @@ def load_references(path: Path, journals: dict[str, Journal], people: _People,
         pages = rec.text("pages", required=rtype == "article") if rtype == "article" else None
         if isinstance(rec.raw.get("pages"), int):
             pages = str(rec.raw["pages"])
-        opt = {k: rec.text(k, required=False)
-               for k in ("title", "publisher", "url", "doi", "identifier", "note")}
+        opt = {
+            k: rec.text(k, required=False)
+            for k in ("title", "publisher", "url", "doi", "identifier", "note")
+        }
         rec.finish()
         if key and not SLUG.match(key):
             rec.error("key", f"{key!r} must be lowercase letters, digits and hyphens")
@@ -80,49 +83,86 @@ def load_references(path: Path, journals: dict[str, Journal], people: _People,
         if not (key and citation and rtype and authors and year):
             continue
         keys.add(key)
-        out.append(Reference(key, citation, rtype, table1, authors, year, rec.where, suffix,
-                             jkey, volume, pages, **opt))
+        out.append(
+            Reference(
+                key,
+                citation,
+                rtype,
+                table1,
+                authors,
+                year,
+                rec.where,
+                suffix,
+                jkey,
+                volume,
+                pages,
+                **opt,
+            )
+        )
         if rtype == "article" and jkey in journals and volume and pages:
-            expected = _article_citation(journals[jkey], [a.name for a in authors], year, suffix,
-                                         volume, pages)
+            expected = _article_citation(
+                journals[jkey], [a.name for a in authors], year, suffix, volume, pages
+            )
             if expected != citation:
                 rec.error("citation", f"does not agree with the fields: they give {expected!r}")
     return out
 
 
-def _article_citation(journal: Journal, names: list[str], year: int, suffix: str, volume: int,
-                      pages: str) -> str:
+def _article_citation(
+    journal: Journal, names: list[str], year: int, suffix: str, volume: int, pages: str
+) -> str:
     sep = "," if journal.comma_after_title else ""
-    return (f"{format_author_list(names)} ({year}{suffix}). {journal.abbreviation}{sep} "
-            f"{volume}, {pages}.")
+    return (
+        f"{format_author_list(names)} ({year}{suffix}). {journal.abbreviation}{sep} "
+        f"{volume}, {pages}."
+    )
 
 
-def load_catalogue(path: Path, errors: list[DataError]
-                   ) -> tuple[dict[str, Database], dict[str, Standard], dict[str, Software]]:
+def load_catalogue(
+    path: Path, errors: list[DataError]
+) -> tuple[dict[str, Database], dict[str, Standard], dict[str, Software]]:
     file = _display(path)
     doc = _map(load_file(path, file), file, errors, "databases, standards and software")
     databases: dict[str, Database] = {}
     standards: dict[str, Standard] = {}
     software: dict[str, Software] = {}
     for section in sorted(set(doc) - {"databases", "standards", "software"}):
-        errors.append(DataError("unknown section", file=file, line=doc.line_of(section),
-                                field=section))
-    for section, target in (("databases", databases), ("standards", standards),
-                            ("software", software)):
+        errors.append(
+            DataError("unknown section", file=file, line=doc.line_of(section), field=section)
+        )
+    for section, target in (
+        ("databases", databases),
+        ("standards", standards),
+        ("software", software),
+    ):
         block = _map(doc.get(section), file, errors, section)
         for key, raw in block.items():
-            rec = Fields(raw, f"{section[:-1] if section != 'software' else section} {key}",
-                         errors, file=file, line=block.line_of(key))
+            rec = Fields(
+                raw,
+                f"{section[:-1] if section != 'software' else section} {key}",
+                errors,
+                file=file,
+                line=block.line_of(key),
+            )
             title = rec.text("title")
             if section == "software":
-                item: object = Software(key, title or "", rec.where,
-                                        rec.text("homepage", required=False),
-                                        rec.text("described_by", required=False),
-                                        rec.text("derived_from", required=False),
-                                        rec.text("method", required=False))
+                item: object = Software(
+                    key,
+                    title or "",
+                    rec.where,
+                    rec.text("homepage", required=False),
+                    rec.text("described_by", required=False),
+                    rec.text("derived_from", required=False),
+                    rec.text("method", required=False),
+                )
             elif section == "databases":
-                item = Database(key, title or "", rec.text("acronym") or "",
-                                rec.text("described_by") or "", rec.where)
+                item = Database(
+                    key,
+                    title or "",
+                    rec.text("acronym") or "",
+                    rec.text("described_by") or "",
+                    rec.where,
+                )
             else:
                 item = Standard(key, title or "", rec.text("acronym") or "", rec.where)
             rec.finish()
@@ -149,9 +189,17 @@ def load_editorial(path: Path, people: _People, errors: list[DataError]) -> Edit
     abbreviations = table.get("abbreviations") or {}
     table.finish()
     rec.finish()
-    return Editorial(title, authors, tuple(keywords), *parts["collection"],
-                     *parts["related_collection"], caption, tuple(columns),
-                     tuple((str(k), str(v)) for k, v in abbreviations.items()), Where(file, 1))
+    return Editorial(
+        title,
+        authors,
+        tuple(keywords),
+        *parts["collection"],
+        *parts["related_collection"],
+        caption,
+        tuple(columns),
+        tuple((str(k), str(v)) for k, v in abbreviations.items()),
+        Where(file, 1),
+    )
 
 
 def load_overrides(path: Path, errors: list[DataError]) -> list[Override]:
@@ -195,43 +243,70 @@ def check_cross_references(ds: Dataset, errors: list[DataError]) -> None:
             first = int(PAGES.match(r.pages).group(1))  # type: ignore[union-attr]
             paper = by_key.get((r.journal, r.volume, first))
         if r.table1 and paper is None:
-            err("table1", "says it is a Table 1 paper, but no paper in papers.yaml has its "
-                          "journal, volume and first page")
+            err(
+                "table1",
+                "says it is a Table 1 paper, but no paper in papers.yaml has its "
+                "journal, volume and first page",
+            )
         elif not r.table1 and paper is not None:
-            err("table1", f"matches Table 1 row {paper.row} ({paper.short_label()}): set "
-                          "table1: true")
+            err(
+                "table1",
+                f"matches Table 1 row {paper.row} ({paper.short_label()}): set table1: true",
+            )
         elif paper is not None:
             if paper.year != r.year:
                 err("year", f"{r.year} but Table 1 row {paper.row} says {paper.year}")
             if f"{paper.first_page}–{paper.last_page}" != r.pages.replace("-", "–"):  # type: ignore[union-attr]
                 err("pages", f"{r.pages} but Table 1 row {paper.row} says {paper.pages}")
             if [a.person for a in r.authors] != [a.person for a in paper.authors]:
-                err("authors", f"are not the same people as in Table 1 row {paper.row}: "
-                               f"{[a.name for a in r.authors]} vs {[a.name for a in paper.authors]}"
-                               " (a spelling variant must be listed in people.yaml)")
+                err(
+                    "authors",
+                    f"are not the same people as in Table 1 row {paper.row}: "
+                    f"{[a.name for a in r.authors]} vs {[a.name for a in paper.authors]}"
+                    " (a spelling variant must be listed in people.yaml)",
+                )
     for p in ds.papers:
         for key in p.data_sources:
             if key not in ds.databases:
-                errors.append(DataError(f"unknown database {key!r} (not in databases.yaml)",
-                                        file=p.where.file, line=p.where.line,
-                                        record=f"Table 1 row {p.row}" if p.row else p.key,
-                                        field="data_sources"))
+                errors.append(
+                    DataError(
+                        f"unknown database {key!r} (not in databases.yaml)",
+                        file=p.where.file,
+                        line=p.where.line,
+                        record=f"Table 1 row {p.row}" if p.row else p.key,
+                        field="data_sources",
+                    )
+                )
     for d in ds.databases.values():
         if d.described_by not in ref_keys:
-            errors.append(DataError(f"unknown reference {d.described_by!r}", file=d.where.file,
-                                    line=d.where.line, record=f"database {d.key}",
-                                    field="described_by"))
+            errors.append(
+                DataError(
+                    f"unknown reference {d.described_by!r}",
+                    file=d.where.file,
+                    line=d.where.line,
+                    record=f"database {d.key}",
+                    field="described_by",
+                )
+            )
     for s in ds.software.values():
         for fld in ("described_by", "derived_from"):
             value = getattr(s, fld)
             if value is not None and value not in ref_keys:
-                errors.append(DataError(f"unknown reference {value!r}", file=s.where.file,
-                                        line=s.where.line, record=f"software {s.key}", field=fld))
+                errors.append(
+                    DataError(
+                        f"unknown reference {value!r}",
+                        file=s.where.file,
+                        line=s.where.line,
+                        record=f"software {s.key}",
+                        field=fld,
+                    )
+                )
 
 
 def _reporter(errors: list[DataError], where: Where, record: str) -> Callable[[str, str], None]:
     def report(fld: str, message: str) -> None:
-        errors.append(DataError(message, file=where.file, line=where.line, record=record,
-                                field=fld))
+        errors.append(
+            DataError(message, file=where.file, line=where.line, record=record, field=fld)
+        )
 
     return report

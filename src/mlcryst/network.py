@@ -91,7 +91,7 @@ __all__ = [
 #: The views of :func:`project`, with what each shows.
 VIEWS: dict[str, str] = {
     "overview": "papers, authors, journals, methods and problems (with their broader concepts), "
-                "databases and software",
+    "databases and software",
     "papers": "the paper–method–problem view: papers and the concepts they are tagged with",
     "coauthors": "the co-authorship network: people joined by joint papers",
     "cooccurrence": "methods and problems joined by the number of papers that combine them",
@@ -99,19 +99,39 @@ VIEWS: dict[str, str] = {
 }
 
 #: Node kinds, in legend order.
-KINDS: tuple[str, ...] = ("paper", "method", "problem", "journal", "author", "database",
-                          "software", "concept", "resource")
+KINDS: tuple[str, ...] = (
+    "paper",
+    "method",
+    "problem",
+    "journal",
+    "author",
+    "database",
+    "software",
+    "concept",
+    "resource",
+)
 
 #: Colour of each node kind (Okabe–Ito palette, readable by colour-blind readers).
 KIND_COLORS: dict[str, str] = {
-    "paper": "#0072B2", "method": "#D55E00", "problem": "#009E73", "journal": "#CC79A7",
-    "author": "#8C8C8C", "database": "#E69F00", "software": "#56B4E9", "concept": "#C9B800",
+    "paper": "#0072B2",
+    "method": "#D55E00",
+    "problem": "#009E73",
+    "journal": "#CC79A7",
+    "author": "#8C8C8C",
+    "database": "#E69F00",
+    "software": "#56B4E9",
+    "concept": "#C9B800",
     "resource": "#4D4D4D",
 }
 
 
-def project(graph: Graph, view: str = "overview", *, query: str | NamedQuery | None = None,
-            index: Index | None = None) -> nx.Graph:
+def project(
+    graph: Graph,
+    view: str = "overview",
+    *,
+    query: str | NamedQuery | None = None,
+    index: Index | None = None,
+) -> nx.Graph:
     """The networkx graph of ``view`` (one of :data:`VIEWS`); ``construct`` needs ``query``."""
     if view not in VIEWS:
         raise QueryError(f"unknown view {view!r}; known views: {', '.join(VIEWS)}")
@@ -123,10 +143,16 @@ def project(graph: Graph, view: str = "overview", *, query: str | NamedQuery | N
         raise QueryError(f"a query only goes with the construct view, not {view!r}")
     idx = index or index_graph(graph)
     if not idx.papers:
-        raise QueryError("the graph has no papers (nothing with mlc:problemStatement, "
-                         "mlc:usesMethod or mlc:addressesProblem): nothing to draw")
-    builders = {"overview": overview_view, "papers": papers_view, "coauthors": coauthor_view,
-                "cooccurrence": cooccurrence_view}
+        raise QueryError(
+            "the graph has no papers (nothing with mlc:problemStatement, "
+            "mlc:usesMethod or mlc:addressesProblem): nothing to draw"
+        )
+    builders = {
+        "overview": overview_view,
+        "papers": papers_view,
+        "coauthors": coauthor_view,
+        "cooccurrence": cooccurrence_view,
+    }
     g = builders[view](idx)
     if g.number_of_nodes() == 0:
         raise QueryError(f"the {view} view of this graph is empty: nothing to draw")
@@ -153,9 +179,11 @@ def network_bytes(g: nx.Graph, fmt: str) -> bytes:
         h = g.copy()
         for n, data in h.nodes(data=True):
             color = KIND_COLORS.get(data.get("kind", "resource"), "#4D4D4D")
-            r, gg, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
-            data["viz"] = {"color": {"r": r, "g": gg, "b": b, "a": 1.0},
-                           "size": 5.0 + 2.0 * h.degree(n) ** 0.5}
+            r, gg, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+            data["viz"] = {
+                "color": {"r": r, "g": gg, "b": b, "a": 1.0},
+                "size": 5.0 + 2.0 * h.degree(n) ** 0.5,
+            }
         nx.write_gexf(h, buf, encoding="utf-8", prettyprint=True)
     return buf.getvalue()
 

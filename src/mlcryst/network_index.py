@@ -104,8 +104,9 @@ def _text(value: Node) -> str:
 
 
 def _english(value: Node) -> bool:
-    return isinstance(value, Literal) and (value.language is None
-                                           or value.language.startswith("en"))
+    return isinstance(value, Literal) and (
+        value.language is None or value.language.startswith("en")
+    )
 
 
 def _first_by_predicate(graph: Graph, predicates: Iterable[URIRef]) -> dict[Node, str]:
@@ -156,9 +157,14 @@ def index_graph(graph: Graph) -> Index:
     titles = _first_by_predicate(graph, (DCTERMS.title,))
     names = _first_by_predicate(graph, (FOAF.name,))
     kinds: dict[Node, str] = {}
-    for cls, kind in ((FOAF.Person, "author"), (FOAF.Organization, "author"),
-                      (FABIO.Journal, "journal"), (DCAT.Dataset, "database"),
-                      (FABIO.ComputerProgram, "software"), (SKOS.Concept, "concept")):
+    for cls, kind in (
+        (FOAF.Person, "author"),
+        (FOAF.Organization, "author"),
+        (FABIO.Journal, "journal"),
+        (DCAT.Dataset, "database"),
+        (FABIO.ComputerProgram, "software"),
+        (SKOS.Concept, "concept"),
+    ):
         for s in graph.subjects(RDF.type, cls):
             kinds.setdefault(s, kind)
     short_titles = _first_by_predicate(graph, (FABIO.hasShortTitle,))
@@ -179,27 +185,49 @@ def index_graph(graph: Graph) -> Index:
         if kinds[s] != "concept" or not isinstance(s, URIRef):
             continue
         schemes = in_scheme.get(s, [])
-        kind = ("method" if METHOD_SCHEME in schemes else
-                "problem" if PROBLEM_SCHEME in schemes else "concept")
+        kind = (
+            "method"
+            if METHOD_SCHEME in schemes
+            else "problem"
+            if PROBLEM_SCHEME in schemes
+            else "concept"
+        )
         kinds[s] = kind
         ancestors = _closure(s, broader)
-        arch = ("deep learning" if DEEP_LEARNING in ancestors else
-                "conventional" if CONVENTIONAL in ancestors else
-                "non-ML" if NON_ML in ancestors else "") if kind == "method" else ""
+        arch = (
+            (
+                "deep learning"
+                if DEEP_LEARNING in ancestors
+                else "conventional"
+                if CONVENTIONAL in ancestors
+                else "non-ML"
+                if NON_ML in ancestors
+                else ""
+            )
+            if kind == "method"
+            else ""
+        )
         label = labels.get(s, str(s))
         short = min(alt[s], key=lambda a: (len(a), a)) if len(label) > 30 and alt[s] else ""
         concepts[s] = Concept(
-            s, label, kind, "; ".join(labels.get(sc, str(sc)) for sc in schemes),
-            tuple(broader.get(s, ())), ancestors, definitions.get(s, ""), arch, short)
+            s,
+            label,
+            kind,
+            "; ".join(labels.get(sc, str(sc)) for sc in schemes),
+            tuple(broader.get(s, ())),
+            ancestors,
+            definitions.get(s, ""),
+            arch,
+            short,
+        )
 
-    top = sorted({c for c in graph.subjects(SKOS.topConceptOf, PROBLEM_SCHEME)
-                  if isinstance(c, URIRef)}
-                 | {c for c in graph.objects(PROBLEM_SCHEME, SKOS.hasTopConcept)
-                    if isinstance(c, URIRef)},
-                 key=lambda c: labels.get(c, str(c)))
+    top = sorted(
+        {c for c in graph.subjects(SKOS.topConceptOf, PROBLEM_SCHEME) if isinstance(c, URIRef)}
+        | {c for c in graph.objects(PROBLEM_SCHEME, SKOS.hasTopConcept) if isinstance(c, URIRef)},
+        key=lambda c: labels.get(c, str(c)),
+    )
     families = _concept_order(members.get(FACET_MODEL_FAMILY, []), concepts)
-    paradigms = tuple(sorted(members.get(FACET_PARADIGM, []),
-                             key=lambda c: labels.get(c, str(c))))
+    paradigms = tuple(sorted(members.get(FACET_PARADIGM, []), key=lambda c: labels.get(c, str(c))))
     paradigm_set = set(paradigms)
 
     uses = _multi(graph, MLC.usesMethod)
@@ -221,19 +249,49 @@ def index_graph(graph: Graph) -> Index:
         kinds[s] = "paper"
         methods = tuple(uses.get(s, ()))
         archs = {concepts[m].architecture for m in methods if m in concepts}
-        arch = ("both" if {"deep learning", "conventional"} <= archs else
-                "deep learning" if "deep learning" in archs else
-                "conventional" if "conventional" in archs else "other")
+        arch = (
+            "both"
+            if {"deep learning", "conventional"} <= archs
+            else "deep learning"
+            if "deep learning" in archs
+            else "conventional"
+            if "conventional" in archs
+            else "other"
+        )
         found = {p for m in methods if m in concepts for p in concepts[m].ancestors} & paradigm_set
         journal = next((j for j in part_of.get(s, ()) if kinds.get(j) == "journal"), None)
         papers[s] = Paper(
-            s, labels.get(s, str(s)), years.get(s), journal, citations.get(s, ""),
-            titles.get(s, ""), dois.get(s, ""), _authors(graph, s, author_lists, creators),
-            methods, tuple(addresses.get(s, ())), tuple(software.get(s, ())),
-            tuple(databases.get(s, ())), arch, tuple(sorted(found)))
-    return Index(papers, concepts, labels, kinds, titles, names, tuple(top), families, paradigms,
-                 {k: tuple(v) for k, v in _multi(graph, MLC.implementsMethod).items()
-                  if isinstance(k, URIRef)})
+            s,
+            labels.get(s, str(s)),
+            years.get(s),
+            journal,
+            citations.get(s, ""),
+            titles.get(s, ""),
+            dois.get(s, ""),
+            _authors(graph, s, author_lists, creators),
+            methods,
+            tuple(addresses.get(s, ())),
+            tuple(software.get(s, ())),
+            tuple(databases.get(s, ())),
+            arch,
+            tuple(sorted(found)),
+        )
+    return Index(
+        papers,
+        concepts,
+        labels,
+        kinds,
+        titles,
+        names,
+        tuple(top),
+        families,
+        paradigms,
+        {
+            k: tuple(v)
+            for k, v in _multi(graph, MLC.implementsMethod).items()
+            if isinstance(k, URIRef)
+        },
+    )
 
 
 def _concept_order(items: Iterable[URIRef], concepts: dict[URIRef, Concept]) -> tuple[URIRef, ...]:
@@ -261,8 +319,9 @@ def _concept_order(items: Iterable[URIRef], concepts: dict[URIRef, Concept]) -> 
     return tuple(sorted(items, key=key))
 
 
-def _authors(graph: Graph, paper: URIRef, lists: dict[Node, Node],
-             creators: dict[Node, list[URIRef]]) -> tuple[URIRef, ...]:
+def _authors(
+    graph: Graph, paper: URIRef, lists: dict[Node, Node], creators: dict[Node, list[URIRef]]
+) -> tuple[URIRef, ...]:
     """Authors in printed order (``bibo:authorList``), else the creators sorted."""
     head = lists.get(paper)
     if head is not None:

@@ -35,7 +35,10 @@ def _new_graph(view: str, title: str) -> nx.Graph:
 
 def _add_paper(g: nx.Graph, idx: Index, p: Paper) -> None:
     attrs: dict[str, Any] = {
-        "kind": "paper", "label": p.label, "iri": str(p.iri), "citation": p.citation,
+        "kind": "paper",
+        "label": p.label,
+        "iri": str(p.iri),
+        "citation": p.citation,
         "architecture": p.architecture,
         "methods": "; ".join(idx.label(m) for m in p.methods),
         "problems": "; ".join(idx.label(m) for m in p.problems),
@@ -59,7 +62,10 @@ def _add_concept(g: nx.Graph, idx: Index, iri: URIRef, papers: int | None = None
         g.add_node(str(iri), kind=idx.kind(iri), label=idx.label(iri), iri=str(iri))
         return
     attrs: dict[str, Any] = {
-        "kind": c.kind, "label": c.label, "iri": str(iri), "scheme": c.scheme,
+        "kind": c.kind,
+        "label": c.label,
+        "iri": str(iri),
+        "scheme": c.scheme,
         "broader": "; ".join(idx.label(b) for b in c.broader),
     }
     if c.architecture:
@@ -165,14 +171,16 @@ def coauthor_view(idx: Index) -> nx.Graph:
     for p in idx.papers_sorted():
         for a in p.authors:
             if str(a) not in g:
-                extra = ({"first_year": min(years[a]), "last_year": max(years[a])}
-                         if years[a] else {})
+                extra = (
+                    {"first_year": min(years[a]), "last_year": max(years[a])} if years[a] else {}
+                )
                 _add_other(g, idx, a, papers=counts[a], **extra)
         for a, b in combinations(sorted(set(p.authors)), 2):
             joint[a, b].append(p.label)
     for (a, b), labels in sorted(joint.items()):
-        g.add_edge(str(a), str(b), relation="coauthor", weight=len(labels),
-                   papers="; ".join(labels))
+        g.add_edge(
+            str(a), str(b), relation="coauthor", weight=len(labels), papers="; ".join(labels)
+        )
     return g
 
 
@@ -188,8 +196,9 @@ def cooccurrence_view(idx: Index) -> nx.Graph:
     for c in sorted({c for p in idx.papers.values() for c in (*p.methods, *p.problems)}):
         _add_concept(g, idx, c, counts[c])
     for (m, q), labels in sorted(pairs.items()):
-        g.add_edge(str(m), str(q), relation="cooccurs", weight=len(labels),
-                   papers="; ".join(labels))
+        g.add_edge(
+            str(m), str(q), relation="cooccurs", weight=len(labels), papers="; ".join(labels)
+        )
     return g
 
 
@@ -203,8 +212,10 @@ def construct_view(graph: Graph, query: str | NamedQuery, idx: Index | None = No
 
     result = run(graph, query)
     if result.type not in ("CONSTRUCT", "DESCRIBE") or result.graph is None:
-        raise QueryError(f"the query is a {result.type} query and returns no graph: "
-                         "write a CONSTRUCT (or DESCRIBE) query to draw its result")
+        raise QueryError(
+            f"the query is a {result.type} query and returns no graph: "
+            "write a CONSTRUCT (or DESCRIBE) query to draw its result"
+        )
     sub: Graph = result.graph
     if len(sub) == 0:
         raise QueryError("the query returned an empty graph: nothing to draw")
@@ -261,9 +272,16 @@ def louvain(g: nx.Graph, seed: int = 42, weight: str | None = "weight") -> list[
     number = {n: i for i, n in enumerate(nodes)}
     h = nx.Graph()
     h.add_nodes_from(range(len(nodes)))
-    h.add_edges_from(sorted((min(number[u], number[v]), max(number[u], number[v]),
-                             {"weight": d.get("weight", 1)} if weight else {})
-                            for u, v, d in g.edges(data=True)))
+    h.add_edges_from(
+        sorted(
+            (
+                min(number[u], number[v]),
+                max(number[u], number[v]),
+                {"weight": d.get("weight", 1)} if weight else {},
+            )
+            for u, v, d in g.edges(data=True)
+        )
+    )
     parts = nx.community.louvain_communities(h, seed=seed, weight=weight)
     return [{nodes[i] for i in part} for part in parts]
 
@@ -279,4 +297,3 @@ def induced(g: nx.Graph, keep: Iterable[Any]) -> nx.Graph:
     h.add_nodes_from((n, d) for n, d in g.nodes(data=True) if n in wanted)
     h.add_edges_from((u, v, d) for u, v, d in g.edges(data=True) if u in wanted and v in wanted)
     return h
-

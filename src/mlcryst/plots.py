@@ -26,14 +26,27 @@ if TYPE_CHECKING:
 
 #: Colours of the architectures (Okabe–Ito), shared with the page's palette.
 ARCH_COLORS: dict[str, str] = {
-    "deep learning": "#0072B2", "conventional": "#E69F00", "both": "#009E73", "other": "#BBBBBB",
+    "deep learning": "#0072B2",
+    "conventional": "#E69F00",
+    "both": "#009E73",
+    "other": "#BBBBBB",
 }
 ARCH_LABELS: dict[str, str] = {
-    "deep learning": "deep learning", "conventional": "conventional ML",
-    "both": "both", "other": "other (no model family named)",
+    "deep learning": "deep learning",
+    "conventional": "conventional ML",
+    "both": "both",
+    "other": "other (no model family named)",
 }
-PARADIGM_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-                   "#000000")
+PARADIGM_COLORS = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+)
 NONE_COLOR = "#D9D9D9"
 GAP_COLOR = "#FBE3D2"
 FORMATS: tuple[str, ...] = ("png", "svg")
@@ -62,17 +75,33 @@ def papers_per_year(stats: Stats) -> Figure:
     bottom = [0] * len(years)
     for arch in archs:
         values = [stats.by_year[y][arch] for y in years]
-        ax.bar(years, values, bottom=bottom, width=0.8, color=ARCH_COLORS[arch],
-               label=ARCH_LABELS[arch], edgecolor="white", linewidth=0.5)
+        ax.bar(
+            years,
+            values,
+            bottom=bottom,
+            width=0.8,
+            color=ARCH_COLORS[arch],
+            label=ARCH_LABELS[arch],
+            edgecolor="white",
+            linewidth=0.5,
+        )
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_xlabel("Publication year")
     ax.set_ylabel("Papers")
-    ax.set_title("Papers per year by method architecture", loc="left", fontsize=12,
-                 fontweight="bold")
+    ax.set_title(
+        "Papers per year by method architecture", loc="left", fontsize=12, fontweight="bold"
+    )
     total = sum(bottom)
     dl = sum(stats.by_year[y]["deep learning"] + stats.by_year[y]["both"] for y in years)
-    ax.text(0.01, 0.97, f"{total} papers, {dl} of them with deep learning", transform=ax.transAxes,
-            va="top", fontsize=9, color="#444")
+    ax.text(
+        0.01,
+        0.97,
+        f"{total} papers, {dl} of them with deep learning",
+        transform=ax.transAxes,
+        va="top",
+        fontsize=9,
+        color="#444",
+    )
     if years:
         ax.set_xlim(min(years) - 1.5, max(years) + 1.5)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -91,8 +120,9 @@ def paradigm_by_journal(stats: Stats) -> Figure:
 
     mix = stats.paradigm_by_journal
     journals = list(mix)[::-1]
-    names = [n for n in (next(iter(mix.values())) if mix else {})
-             if any(mix[j][n] for j in journals)]
+    names = [
+        n for n in (next(iter(mix.values())) if mix else {}) if any(mix[j][n] for j in journals)
+    ]
     fig = _figure(8.0, 1.4 + 0.5 * max(len(journals), 1))
     ax = fig.add_subplot()
     left = [0] * len(journals)
@@ -100,8 +130,16 @@ def paradigm_by_journal(stats: Stats) -> Figure:
     for name in names:
         values = [mix[j][name] for j in journals]
         color = NONE_COLOR if name == NO_PARADIGM else next(colors)
-        ax.barh(journals, values, left=left, color=color, label=name, edgecolor="white",
-                linewidth=0.5, height=0.7)
+        ax.barh(
+            journals,
+            values,
+            left=left,
+            color=color,
+            label=name,
+            edgecolor="white",
+            linewidth=0.5,
+            height=0.7,
+        )
         left = [a + v for a, v in zip(left, values, strict=True)]
     ax.set_xlabel("Papers naming the paradigm (a paper can name several)")
     ax.set_title("Learning paradigms by journal", loc="left", fontsize=12, fontweight="bold")
@@ -126,14 +164,28 @@ def gap_map(stats: Stats) -> Figure:
     fig = _figure(9.0, 2.2 + 0.3 * max(len(gm.families), 1))
     ax = fig.add_subplot()
     cmap = ListedColormap(colormaps["Blues"](np.linspace(0.25, 0.95, 256))).with_extremes(
-        bad=GAP_COLOR)
+        bad=GAP_COLOR
+    )
     vmax = max(1.0, float(counts.max()) if counts.size else 1.0)
-    image = ax.imshow(np.ma.masked_where(counts == 0, counts), cmap=cmap, vmin=1, vmax=vmax,
-                      aspect="auto", interpolation="nearest")
+    image = ax.imshow(
+        np.ma.masked_where(counts == 0, counts),
+        cmap=cmap,
+        vmin=1,
+        vmax=vmax,
+        aspect="auto",
+        interpolation="nearest",
+    )
     for (i, j), value in np.ndenumerate(counts):
         if value:
-            ax.text(j, i, str(int(value)), ha="center", va="center", fontsize=8,
-                    color="white" if value > vmax * 0.55 else "#1a1a1a")
+            ax.text(
+                j,
+                i,
+                str(int(value)),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if value > vmax * 0.55 else "#1a1a1a",
+            )
     ax.set_xticks(range(len(gm.areas)), gm.areas, rotation=35, ha="right", fontsize=9)
     ax.set_yticks(range(len(gm.families)), gm.families, fontsize=9)
     ax.set_xticks([x - 0.5 for x in range(1, len(gm.areas))], minor=True)
@@ -142,20 +194,31 @@ def gap_map(stats: Stats) -> Figure:
     ax.tick_params(which="both", length=0)
     ax.set_xlabel("Problem area (top concepts of the problem scheme)")
     ax.set_ylabel("Method family")
-    ax.set_title("Gap map: method family × problem area", loc="left", fontsize=12,
-                 fontweight="bold")
-    fig.legend(handles=[Patch(facecolor=GAP_COLOR, label=f"gap: no paper yet "
-                              f"({len(gm.gaps)} of {counts.size} cells)")],
-               loc="outside lower right", frameon=False, fontsize=9)
+    ax.set_title(
+        "Gap map: method family × problem area", loc="left", fontsize=12, fontweight="bold"
+    )
+    fig.legend(
+        handles=[
+            Patch(
+                facecolor=GAP_COLOR,
+                label=f"gap: no paper yet ({len(gm.gaps)} of {counts.size} cells)",
+            )
+        ],
+        loc="outside lower right",
+        frameon=False,
+        fontsize=9,
+    )
     groups = gm.family_groups
     splits = [i for i in range(1, len(groups)) if groups[i] != groups[i - 1]]
     for i in splits:
         ax.axhline(i - 0.5, color="#333333", linewidth=1.2)
     if splits:
         order = list(dict.fromkeys(groups))
-        ax.set_ylabel("Method family (" + " | ".join(f"{g} below" if k else f"{g} above"
-                                                     for k, g in enumerate(order[:2]))
-                      + " the line)")
+        ax.set_ylabel(
+            "Method family ("
+            + " | ".join(f"{g} below" if k else f"{g} above" for k, g in enumerate(order[:2]))
+            + " the line)"
+        )
     bar = fig.colorbar(image, ax=ax, shrink=0.6, pad=0.01)
     bar.set_label("Papers")
     bar.locator = MaxNLocator(integer=True)
@@ -184,8 +247,9 @@ def figure_bytes(fig: Figure, fmt: str) -> bytes:
     return buf.getvalue()
 
 
-def write_figures(source: Graph | Stats, out_dir: Path | str,
-                  formats: tuple[str, ...] = FORMATS) -> list[Path]:
+def write_figures(
+    source: Graph | Stats, out_dir: Path | str, formats: tuple[str, ...] = FORMATS
+) -> list[Path]:
     """Write every figure in every format to ``out_dir``; return the paths written."""
     from .stats import Stats, compute_stats
 

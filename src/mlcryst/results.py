@@ -51,14 +51,19 @@ def _clip(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     if "://" in text and " " not in text:
-        return "…" + text[len(text) - width + 1:]  # an IRI: its end tells IRIs apart
+        return "…" + text[len(text) - width + 1 :]  # an IRI: its end tells IRIs apart
     return text[: width - 1] + "…"
 
 
 def _escape(text: str) -> str:
     """Escape a lexical form for a quoted Turtle/N-Triples string (and a TSV field)."""
-    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-            .replace("\r", "\\r").replace("\t", "\\t"))
+    return (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+    )
 
 
 def _tsv_term(term: object) -> str:
@@ -82,8 +87,10 @@ def tsv(result: Result) -> str:
     """SPARQL 1.1 TSV results: ``?var`` header, terms in Turtle syntax, empty when unbound."""
     names = [str(v) for v in result.vars or []]
     lines = ["\t".join("?" + n for n in names)]
-    lines += ["\t".join(_tsv_term(row[i]) for i in range(len(names)))  # type: ignore[index]
-              for row in result]
+    lines += [
+        "\t".join(_tsv_term(row[i]) for i in range(len(names)))  # type: ignore[index]
+        for row in result
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -97,10 +104,13 @@ def table(result: Result, graph: Graph | None = None, width: int | None = None) 
     limit = max(12, min(MAX_CELL, (total - 2 * len(names)) // max(1, len(names)) * 2))
     body = [[_clip(c, limit) for c in row] for row in body]
     widths = [max([len(n)] + [len(r[i]) for r in body]) for i, n in enumerate(names)]
-    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-              for row in body]
+    lines = [
+        "  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    lines += [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in body
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -59,8 +59,12 @@ class GapMap:
     @property
     def gaps(self) -> list[tuple[str, str]]:
         """(area, family) pairs no paper has combined, areas in order, then families."""
-        return [(a, f) for j, a in enumerate(self.areas) for i, f in enumerate(self.families)
-                if self.counts[i][j] == 0]
+        return [
+            (a, f)
+            for j, a in enumerate(self.areas)
+            for i, f in enumerate(self.families)
+            if self.counts[i][j] == 0
+        ]
 
 
 @dataclass
@@ -86,23 +90,41 @@ def _betweenness(g: nx.Graph, seed: int) -> dict[Any, float]:
     return nx.betweenness_centrality(g, k=k, seed=seed)  # type: ignore[no-any-return]
 
 
-def _centrality_table(g: nx.Graph, kind: str, name: str, title: str, top: int,
-                      centrality: tuple[dict[Any, float], dict[Any, float]],
-                      extra: Sequence[tuple[str, str]] = ()) -> Table:
+def _centrality_table(
+    g: nx.Graph,
+    kind: str,
+    name: str,
+    title: str,
+    top: int,
+    centrality: tuple[dict[Any, float], dict[Any, float]],
+    extra: Sequence[tuple[str, str]] = (),
+) -> Table:
     degree, between = centrality
     nodes = [n for n, k in g.nodes(data="kind") if k == kind]
     nodes.sort(key=lambda n: (-g.degree(n), -between[n], g.nodes[n]["label"]))
     rows = []
     for n in nodes[:top]:
         data = g.nodes[n]
-        rows.append((data["label"], *(data.get(key, "") for key, _ in extra), g.degree(n),
-                     _round(degree[n]), _round(between[n])))
-    return Table(name, title, ("label", *(col for _, col in extra), "degree",
-                               "degree centrality", "betweenness"), tuple(rows))
+        rows.append(
+            (
+                data["label"],
+                *(data.get(key, "") for key, _ in extra),
+                g.degree(n),
+                _round(degree[n]),
+                _round(between[n]),
+            )
+        )
+    return Table(
+        name,
+        title,
+        ("label", *(col for _, col in extra), "degree", "degree centrality", "betweenness"),
+        tuple(rows),
+    )
 
 
-def compute_stats(graph: Graph, *, top: int = 10, seed: int = 42,
-                  index: Index | None = None) -> Stats:
+def compute_stats(
+    graph: Graph, *, top: int = 10, seed: int = 42, index: Index | None = None
+) -> Stats:
     """Compute every table from ``graph`` (``top`` rows for the rankings; Louvain ``seed``)."""
     import networkx as nx
 
@@ -113,15 +135,39 @@ def compute_stats(graph: Graph, *, top: int = 10, seed: int = 42,
     pv_c = (nx.degree_centrality(pv), _betweenness(pv, seed))
     co_c = (nx.degree_centrality(co), _betweenness(co, seed))
 
-    tables.append(_centrality_table(
-        pv, "method", "top-methods", "Methods: degree (papers) and betweenness in the "
-        "paper–method–problem view", top, pv_c, (("architecture", "architecture"),)))
-    tables.append(_centrality_table(
-        pv, "problem", "top-problems", "Problems: degree (papers) and betweenness in the "
-        "paper–method–problem view", top, pv_c, (("broader", "broader"),)))
-    tables.append(_centrality_table(
-        co, "author", "top-authors", "Authors: degree (co-authors) and betweenness in the "
-        "co-authorship network", top, co_c, (("papers", "papers"),)))
+    tables.append(
+        _centrality_table(
+            pv,
+            "method",
+            "top-methods",
+            "Methods: degree (papers) and betweenness in the paper–method–problem view",
+            top,
+            pv_c,
+            (("architecture", "architecture"),),
+        )
+    )
+    tables.append(
+        _centrality_table(
+            pv,
+            "problem",
+            "top-problems",
+            "Problems: degree (papers) and betweenness in the paper–method–problem view",
+            top,
+            pv_c,
+            (("broader", "broader"),),
+        )
+    )
+    tables.append(
+        _centrality_table(
+            co,
+            "author",
+            "top-authors",
+            "Authors: degree (co-authors) and betweenness in the co-authorship network",
+            top,
+            co_c,
+            (("papers", "papers"),),
+        )
+    )
 
     tables.append(_communities(pv, seed))
     comp_table, comp_summary = _components(co, idx)
@@ -149,8 +195,10 @@ def compute_stats(graph: Graph, *, top: int = 10, seed: int = 42,
         "gap map cells": len(gap.areas) * len(gap.families),
         "gaps (area × family never combined)": len(gap.gaps),
     }
-    tables.insert(0, Table("summary", "Summary", ("metric", "value"),
-                           tuple((k, v) for k, v in summary.items())))
+    tables.insert(
+        0,
+        Table("summary", "Summary", ("metric", "value"), tuple((k, v) for k, v in summary.items())),
+    )
     return Stats({t.name: t for t in tables}, by_year, paradigm_by_journal, gap, summary)
 
 
@@ -158,8 +206,12 @@ def _communities(pv: nx.Graph, seed: int) -> Table:
     from .network import louvain
 
     if pv.number_of_edges() == 0:
-        return Table("communities", "Communities (Louvain) of the paper–method–problem view",
-                     ("community", "papers", "years", "top methods", "top problems"), ())
+        return Table(
+            "communities",
+            "Communities (Louvain) of the paper–method–problem view",
+            ("community", "papers", "years", "top methods", "top problems"),
+            (),
+        )
     parts = louvain(pv, seed=seed)
     rows = []
     described = []
@@ -172,24 +224,33 @@ def _communities(pv: nx.Graph, seed: int) -> Table:
                 kind = pv.nodes[q]["kind"]
                 if kind in about and q in nodes:
                     about[kind][pv.nodes[q]["label"]] += 1
-        top = {k: ", ".join(f"{label} ({n})" for label, n in
-                            sorted(c.items(), key=lambda x: (-x[1], x[0]))[:3])
-               for k, c in about.items()}
+        top = {
+            k: ", ".join(
+                f"{label} ({n})" for label, n in sorted(c.items(), key=lambda x: (-x[1], x[0]))[:3]
+            )
+            for k, c in about.items()
+        }
         span = f"{min(years)}–{max(years)}" if years else ""
         described.append((len(papers), len(nodes), span, top["method"], top["problem"]))
     described.sort(key=lambda r: (-r[0], -r[1], r[3], r[4]))
     for i, (n, _, span, methods, problems) in enumerate(described, 1):
         rows.append((i, n, span, methods, problems))
-    return Table("communities", "Communities (Louvain) of the paper–method–problem view, "
-                 "described by their most frequent methods and problems",
-                 ("community", "papers", "years", "top methods", "top problems"), tuple(rows))
+    return Table(
+        "communities",
+        "Communities (Louvain) of the paper–method–problem view, "
+        "described by their most frequent methods and problems",
+        ("community", "papers", "years", "top methods", "top problems"),
+        tuple(rows),
+    )
 
 
 def _components(co: nx.Graph, idx: Index) -> tuple[Table, dict[str, Any]]:
     import networkx as nx
 
-    comps = sorted((sorted(c) for c in nx.connected_components(co)),
-                   key=lambda c: (-len(c), co.nodes[c[0]]["label"]))
+    comps = sorted(
+        (sorted(c) for c in nx.connected_components(co)),
+        key=lambda c: (-len(c), co.nodes[c[0]]["label"]),
+    )
     papers_of: dict[str, set[str]] = defaultdict(set)
     years_of: dict[str, int] = {}
     for p in idx.papers.values():
@@ -202,17 +263,27 @@ def _components(co: nx.Graph, idx: Index) -> tuple[Table, dict[str, Any]]:
         papers = set().union(*(papers_of[a] for a in c))
         years = [years_of[p] for p in papers if p in years_of]
         core = sorted(c, key=lambda a: (-co.degree(a), co.nodes[a]["label"]))[:4]
-        rows.append((i, len(c), len(papers), f"{min(years)}–{max(years)}" if years else "",
-                     "; ".join(co.nodes[a]["label"] for a in core)))
+        rows.append(
+            (
+                i,
+                len(c),
+                len(papers),
+                f"{min(years)}–{max(years)}" if years else "",
+                "; ".join(co.nodes[a]["label"] for a in core),
+            )
+        )
     summary = {
         "co-authorship components": len(comps),
         "largest component (authors)": len(comps[0]) if comps else 0,
         "single-author components": sum(1 for c in comps if len(c) == 1),
     }
-    return Table("coauthor-components", "Connected components of the co-authorship network "
-                 "(largest first; each is usually one paper's author list)",
-                 ("component", "authors", "papers", "years", "best-connected authors"),
-                 tuple(rows)), summary
+    return Table(
+        "coauthor-components",
+        "Connected components of the co-authorship network "
+        "(largest first; each is usually one paper's author list)",
+        ("component", "authors", "papers", "years", "best-connected authors"),
+        tuple(rows),
+    ), summary
 
 
 def _cooccurrence(idx: Index) -> tuple[Table, Table]:
@@ -222,16 +293,28 @@ def _cooccurrence(idx: Index) -> tuple[Table, Table]:
             for q in set(p.problems):
                 pairs[m, q] += 1
     label = idx.label
-    long = sorted(((label(m), label(q), n) for (m, q), n in pairs.items()),
-                  key=lambda r: (-r[2], r[0], r[1]))
+    long = sorted(
+        ((label(m), label(q), n) for (m, q), n in pairs.items()), key=lambda r: (-r[2], r[0], r[1])
+    )
     methods = sorted({m for p in idx.papers.values() for m in p.methods}, key=label)
     problems = sorted({q for p in idx.papers.values() for q in p.problems}, key=label)
     matrix = tuple((label(m), *(pairs.get((m, q), 0) for q in problems)) for m in methods)
-    return (Table("cooccurrence", "Method × problem co-occurrence: papers tagged with both "
-                  "(non-zero pairs, most frequent first)", ("method", "problem", "papers"),
-                  tuple(long)),
-            Table("cooccurrence-matrix", "Method × problem co-occurrence matrix (papers)",
-                  ("method", *(label(q) for q in problems)), matrix, text=False))
+    return (
+        Table(
+            "cooccurrence",
+            "Method × problem co-occurrence: papers tagged with both "
+            "(non-zero pairs, most frequent first)",
+            ("method", "problem", "papers"),
+            tuple(long),
+        ),
+        Table(
+            "cooccurrence-matrix",
+            "Method × problem co-occurrence matrix (papers)",
+            ("method", *(label(q) for q in problems)),
+            matrix,
+            text=False,
+        ),
+    )
 
 
 def _by_year(idx: Index) -> dict[int, dict[str, int]]:
@@ -250,12 +333,24 @@ def _share_table(by_year: dict[int, dict[str, int]]) -> Table:
     for year, c in by_year.items():
         total = sum(c.values())
         dl = c["deep learning"] + c["both"]
-        rows.append((year, total, c["deep learning"], c["conventional"], c["both"], c["other"],
-                     _round(dl / total)))
-    return Table("deep-learning-share", "Papers per year by architecture; share = papers using "
-                 "deep learning (skos:broader* mlm:deep-learning) / papers of the year",
-                 ("year", "papers", "deep learning", "conventional", "both", "other",
-                  "deep-learning share"), tuple(rows))
+        rows.append(
+            (
+                year,
+                total,
+                c["deep learning"],
+                c["conventional"],
+                c["both"],
+                c["other"],
+                _round(dl / total),
+            )
+        )
+    return Table(
+        "deep-learning-share",
+        "Papers per year by architecture; share = papers using "
+        "deep learning (skos:broader* mlm:deep-learning) / papers of the year",
+        ("year", "papers", "deep learning", "conventional", "both", "other", "deep-learning share"),
+        tuple(rows),
+    )
 
 
 NO_PARADIGM = "no paradigm named"
@@ -275,13 +370,20 @@ def _paradigms(idx: Index) -> dict[str, dict[str, int]]:
 
 
 def _paradigm_table(idx: Index, mix: dict[str, dict[str, int]]) -> Table:
-    per_journal = Counter(idx.label(p.journal) if p.journal is not None else "(no journal)"
-                          for p in idx.papers.values())
+    per_journal = Counter(
+        idx.label(p.journal) if p.journal is not None else "(no journal)"
+        for p in idx.papers.values()
+    )
     names = [idx.label(p) for p in idx.paradigms] + [NO_PARADIGM]
     rows = tuple((j, per_journal[j], *(mix[j][n] for n in names)) for j in mix)
-    return Table("paradigm-by-journal", "Learning paradigms (members of mlm:facet-paradigm "
-                 "reached by skos:broader*) named by the papers of each journal; a paper can "
-                 "name several", ("journal", "papers", *names), rows)
+    return Table(
+        "paradigm-by-journal",
+        "Learning paradigms (members of mlm:facet-paradigm "
+        "reached by skos:broader*) named by the papers of each journal; a paper can "
+        "name several",
+        ("journal", "papers", *names),
+        rows,
+    )
 
 
 def _gap_map(idx: Index) -> GapMap:
@@ -291,10 +393,20 @@ def _gap_map(idx: Index) -> GapMap:
     fam_pos = {f: i for i, f in enumerate(families)}
     area_pos = {a: j for j, a in enumerate(areas)}
     for p in idx.papers.values():
-        fs = {fam_pos[a] for m in p.methods if m in idx.concepts
-              for a in idx.concepts[m].ancestors if a in fam_pos}
-        ars = {area_pos[a] for q in p.problems if q in idx.concepts
-               for a in idx.concepts[q].ancestors if a in area_pos}
+        fs = {
+            fam_pos[a]
+            for m in p.methods
+            if m in idx.concepts
+            for a in idx.concepts[m].ancestors
+            if a in fam_pos
+        }
+        ars = {
+            area_pos[a]
+            for q in p.problems
+            if q in idx.concepts
+            for a in idx.concepts[q].ancestors
+            if a in area_pos
+        }
         for i in fs:
             for j in ars:
                 counts[i][j] += 1
@@ -302,23 +414,35 @@ def _gap_map(idx: Index) -> GapMap:
     def short(c: URIRef) -> str:
         return idx.concepts[c].short_label if c in idx.concepts else idx.label(c)
 
-    return GapMap(tuple(short(a) for a in areas), tuple(short(f) for f in families),
-                  tuple(tuple(r) for r in counts),
-                  tuple(idx.concepts[f].architecture if f in idx.concepts else ""
-                        for f in families))
+    return GapMap(
+        tuple(short(a) for a in areas),
+        tuple(short(f) for f in families),
+        tuple(tuple(r) for r in counts),
+        tuple(idx.concepts[f].architecture if f in idx.concepts else "" for f in families),
+    )
 
 
 def _gap_tables(gap: GapMap) -> list[Table]:
-    matrix = Table("gap-map", "Gap map: papers combining a method family (rows, members of "
-                   "mlm:facet-model-family) with a problem area (columns, top concepts of mlp:); "
-                   "0 = a gap", ("method family", *gap.areas),
-                   tuple((f, *gap.counts[i]) for i, f in enumerate(gap.families)))
-    gaps = Table("gaps", "Gaps: problem area × method family pairs that no paper combines",
-                 ("problem area", "method family"), tuple(gap.gaps), text=False)
+    matrix = Table(
+        "gap-map",
+        "Gap map: papers combining a method family (rows, members of "
+        "mlm:facet-model-family) with a problem area (columns, top concepts of mlp:); "
+        "0 = a gap",
+        ("method family", *gap.areas),
+        tuple((f, *gap.counts[i]) for i, f in enumerate(gap.families)),
+    )
+    gaps = Table(
+        "gaps",
+        "Gaps: problem area × method family pairs that no paper combines",
+        ("problem area", "method family"),
+        tuple(gap.gaps),
+        text=False,
+    )
     return [matrix, gaps]
 
 
 # --- rendering ---------------------------------------------------------------------------------
+
 
 def _cell(value: Any, width: int | None = None) -> str:
     text = f"{value:.3f}" if isinstance(value, float) else str(value)
@@ -334,8 +458,9 @@ def _matrix_text(t: Table) -> str:
     header = t.columns[0].ljust(w) + " " + " ".join(f"{j:>3}" for j in range(1, len(t.columns)))
     lines = [header]
     for label, row in zip(labels, t.rows, strict=True):
-        lines.append(label.ljust(w) + " " + " ".join(
-            f"{('·' if v == 0 else str(v)):>3}" for v in row[1:]))
+        lines.append(
+            label.ljust(w) + " " + " ".join(f"{('·' if v == 0 else str(v)):>3}" for v in row[1:])
+        )
     legend = "; ".join(f"{j} {c}" for j, c in enumerate(t.columns[1:], 1))
     return "\n".join([*lines, "columns: " + legend])
 
@@ -353,13 +478,17 @@ def render_text(stats: Stats, *, max_rows: int = 15) -> str:
             continue
         rows = [[_cell(v, 60) for v in r] for r in t.rows[:max_rows]]
         widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(t.columns)]
-        numeric = [all(isinstance(r[i], (int, float)) for r in t.rows)
-                   for i in range(len(t.columns))]
+        numeric = [
+            all(isinstance(r[i], (int, float)) for r in t.rows) for i in range(len(t.columns))
+        ]
 
-        def fmt(cells: Sequence[str], widths: list[int] = widths,
-                numeric: list[bool] = numeric) -> str:
-            return "  ".join(c.rjust(w) if num else c.ljust(w)
-                             for c, w, num in zip(cells, widths, numeric, strict=True)).rstrip()
+        def fmt(
+            cells: Sequence[str], widths: list[int] = widths, numeric: list[bool] = numeric
+        ) -> str:
+            return "  ".join(
+                c.rjust(w) if num else c.ljust(w)
+                for c, w, num in zip(cells, widths, numeric, strict=True)
+            ).rstrip()
 
         out.append(fmt(list(t.columns)))
         out.append(fmt(["-" * w for w in widths]))
@@ -384,6 +513,10 @@ def render_csv(stats: Stats) -> dict[str, str]:
 
 def render_json(stats: Stats) -> str:
     """All tables as one JSON document: ``{"tables": {name: {title, columns, rows}}}``."""
-    doc = {"tables": {t.name: {"title": t.title, "columns": list(t.columns),
-                               "rows": t.records()} for t in stats.tables.values()}}
+    doc = {
+        "tables": {
+            t.name: {"title": t.title, "columns": list(t.columns), "rows": t.records()}
+            for t in stats.tables.values()
+        }
+    }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -38,10 +38,14 @@ if TYPE_CHECKING:
 
 #: Label and vis-network shape of each node kind (colours: network.KIND_COLORS).
 KIND_STYLE: dict[str, tuple[str, str]] = {
-    "paper": ("Paper", "dot"), "method": ("Method", "diamond"), "problem": ("Problem", "square"),
-    "journal": ("Journal", "star"), "author": ("Author", "dot"),
+    "paper": ("Paper", "dot"),
+    "method": ("Method", "diamond"),
+    "problem": ("Problem", "square"),
+    "journal": ("Journal", "star"),
+    "author": ("Author", "dot"),
     "database": ("Database", "hexagon"),
-    "software": ("Software", "triangle"), "concept": ("Other concept", "triangleDown"),
+    "software": ("Software", "triangle"),
+    "concept": ("Other concept", "triangleDown"),
     "resource": ("Other resource", "dot"),
 }
 
@@ -70,12 +74,24 @@ DEFAULT_HIDDEN: dict[str, tuple[str, ...]] = {"overview": ("author", "journal")}
 
 #: Node attributes shown in tooltips and the details panel, in this order.
 FIELDS: tuple[tuple[str, str], ...] = (
-    ("citation", "Citation"), ("title", "Title"), ("name", "Name"), ("year", "Year"),
-    ("journal", "Journal"), ("architecture", "Architecture"), ("methods", "Methods"),
-    ("problems", "Problems"), ("paradigms", "Paradigms"), ("scheme", "Scheme"),
-    ("broader", "Broader"), ("papers", "Papers"), ("first_year", "First paper"),
-    ("last_year", "Latest paper"), ("authors", "Authors"), ("definition", "Definition"),
-    ("doi", "DOI"), ("iri", "IRI"),
+    ("citation", "Citation"),
+    ("title", "Title"),
+    ("name", "Name"),
+    ("year", "Year"),
+    ("journal", "Journal"),
+    ("architecture", "Architecture"),
+    ("methods", "Methods"),
+    ("problems", "Problems"),
+    ("paradigms", "Paradigms"),
+    ("scheme", "Scheme"),
+    ("broader", "Broader"),
+    ("papers", "Papers"),
+    ("first_year", "First paper"),
+    ("last_year", "Latest paper"),
+    ("authors", "Authors"),
+    ("definition", "Definition"),
+    ("doi", "DOI"),
+    ("iri", "IRI"),
 )
 
 #: vis-network options. Pages start from mlcryst's positions with the physics off (frozen);
@@ -86,28 +102,48 @@ VIS_OPTIONS: dict[str, Any] = {
     "layout": {"improvedLayout": False, "randomSeed": 7},
     "nodes": {
         "borderWidth": 1,
-        "font": {"size": 14, "face": "system-ui, sans-serif", "color": "#1a1a1a",
-                 "strokeWidth": 3, "strokeColor": "#ffffff"},
-        "scaling": {"min": 4, "max": 24,
-                    "label": {"enabled": True, "min": 11, "max": 22, "drawThreshold": 9,
-                              "maxVisible": 26}},
+        "font": {
+            "size": 14,
+            "face": "system-ui, sans-serif",
+            "color": "#1a1a1a",
+            "strokeWidth": 3,
+            "strokeColor": "#ffffff",
+        },
+        "scaling": {
+            "min": 4,
+            "max": 24,
+            "label": {"enabled": True, "min": 11, "max": 22, "drawThreshold": 9, "maxVisible": 26},
+        },
     },
     "edges": {
         "color": {"color": "rgba(110,110,110,0.22)", "highlight": "#222", "hover": "#222"},
-        "smooth": False, "scaling": {"min": 1, "max": 7},
-        "hoverWidth": 0.5, "selectionWidth": 1,
+        "smooth": False,
+        "scaling": {"min": 1, "max": 7},
+        "hoverWidth": 0.5,
+        "selectionWidth": 1,
     },
     "physics": {
-        "enabled": True, "solver": "barnesHut",
-        "barnesHut": {"gravitationalConstant": -1500, "centralGravity": 0.15,
-                      "springLength": 60, "springConstant": 0.03, "damping": 0.5,
-                      "avoidOverlap": 0.3},
-        "maxVelocity": 40, "minVelocity": 1, "timestep": 0.5,
-        "stabilization": {"enabled": True, "iterations": 300, "updateInterval": 300,
-                          "fit": True},
+        "enabled": True,
+        "solver": "barnesHut",
+        "barnesHut": {
+            "gravitationalConstant": -1500,
+            "centralGravity": 0.15,
+            "springLength": 60,
+            "springConstant": 0.03,
+            "damping": 0.5,
+            "avoidOverlap": 0.3,
+        },
+        "maxVelocity": 40,
+        "minVelocity": 1,
+        "timestep": 0.5,
+        "stabilization": {"enabled": True, "iterations": 300, "updateInterval": 300, "fit": True},
     },
-    "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": True,
-                    "multiselect": True},
+    "interaction": {
+        "hover": True,
+        "tooltipDelay": 150,
+        "hideEdgesOnDrag": True,
+        "multiselect": True,
+    },
 }
 
 
@@ -125,8 +161,11 @@ def vis_assets() -> tuple[str, str]:
     def version(name: str) -> tuple[int, ...]:
         return tuple(int(x) for x in re.findall(r"\d+", name))
 
-    candidates = sorted((d for d in lib.iterdir() if d.name.startswith("vis-9")),
-                        key=lambda d: version(d.name), reverse=True)
+    candidates = sorted(
+        (d for d in lib.iterdir() if d.name.startswith("vis-9")),
+        key=lambda d: version(d.name),
+        reverse=True,
+    )
     for d in candidates:
         js, css = d / "vis-network.min.js", d / "vis-network.css"
         if js.is_file() and css.is_file():
@@ -137,8 +176,13 @@ def vis_assets() -> tuple[str, str]:
 def script_json(obj: object) -> str:
     """JSON safe inside a ``<script>`` element: ``<``, ``>``, ``&`` (and U+2028/9) escaped."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    for ch, esc in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
-                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for ch, esc in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(ch, esc)
     return text
 
@@ -146,20 +190,29 @@ def script_json(obj: object) -> str:
 def _inline_script(code: str) -> str:
     """Script text that cannot end its ``<script>`` element early, without source-map fetches."""
     code = re.sub(r"//[#@]\s*sourceMappingURL=\S*", "", code)
-    return code.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT").replace(
-        "<!--", "<\\!--")
+    return (
+        code.replace("</script", "<\\/script")
+        .replace("</SCRIPT", "<\\/SCRIPT")
+        .replace("<!--", "<\\!--")
+    )
 
 
 def _csp(scripts: list[str]) -> str:
-    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest())
-                      .decode("ascii") + "'" for s in scripts)
-    return ("default-src 'none'; script-src " + hashes + "; style-src 'unsafe-inline'; "
-            "img-src data:; font-src data:; connect-src 'none'; form-action 'none'; "
-            "base-uri 'none'")
+    hashes = " ".join(
+        "'sha256-"
+        + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode("ascii")
+        + "'"
+        for s in scripts
+    )
+    return (
+        "default-src 'none'; script-src " + hashes + "; style-src 'unsafe-inline'; "
+        "img-src data:; font-src data:; connect-src 'none'; form-action 'none'; "
+        "base-uri 'none'"
+    )
 
 
 def _darker(color: str) -> str:
-    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
     return "#" + "".join(f"{int(v * 0.7):02x}" for v in (r, g, b))
 
 
@@ -169,8 +222,10 @@ def communities(g: nx.Graph, core: list[Any], seed: int = 7) -> list[list[Any]]:
 
     sub = induced(g, core)
     parts = louvain(sub, seed=seed) if core else []
-    return sorted((sorted(c, key=lambda n: (-sub.degree(n), str(n))) for c in parts),
-                  key=lambda c: (-len(c), str(c[0])))
+    return sorted(
+        (sorted(c, key=lambda n: (-sub.degree(n), str(n))) for c in parts),
+        key=lambda c: (-len(c), str(c[0])),
+    )
 
 
 def caption(g: nx.Graph, members: list[Any]) -> str:
@@ -187,8 +242,9 @@ def caption(g: nx.Graph, members: list[Any]) -> str:
     return next((best[k][1] for k in ("problem", "method", "author") if k in best), "")
 
 
-def seed_positions(g: nx.Graph, parts: list[list[Any]], spacing: float = 30.0
-                   ) -> dict[Any, tuple[float, float]]:
+def seed_positions(
+    g: nx.Graph, parts: list[list[Any]], spacing: float = 30.0
+) -> dict[Any, tuple[float, float]]:
     """Start positions that already show the structure, so no long layout run is needed.
 
     Each community (of the nodes shown when the page opens) is a sunflower-packed disk, the
@@ -245,13 +301,24 @@ def page_data(g: nx.Graph, hidden_kinds: tuple[str, ...] | None = None) -> dict[
         kind = kind if kind in KIND_STYLE else "resource"
         counts[kind] = counts.get(kind, 0) + 1
         item: dict[str, Any] = {
-            "id": ids[n], "iri": data.get("iri", str(n)), "label": str(data.get("label", n)),
-            "kind": kind, "deg": g.degree(n),
-            "info": [[title, str(data[key])] for key, title in FIELDS
-                     if key in data and data[key] not in ("", None)],
+            "id": ids[n],
+            "iri": data.get("iri", str(n)),
+            "label": str(data.get("label", n)),
+            "kind": kind,
+            "deg": g.degree(n),
+            "info": [
+                [title, str(data[key])]
+                for key, title in FIELDS
+                if key in data and data[key] not in ("", None)
+            ],
         }
-        span = ((data["year"], data["year"]) if "year" in data else
-                (data["first_year"], data["last_year"]) if "first_year" in data else None)
+        span = (
+            (data["year"], data["year"])
+            if "year" in data
+            else (data["first_year"], data["last_year"])
+            if "first_year" in data
+            else None
+        )
         if span is not None:
             item["y0"], item["y1"] = int(span[0]), int(span[1])
             years += [int(span[0]), int(span[1])]
@@ -263,8 +330,15 @@ def page_data(g: nx.Graph, hidden_kinds: tuple[str, ...] | None = None) -> dict[
         info = [["weight", str(data.get("weight", 1))]]
         if data.get("papers"):
             info.append(["papers", str(data["papers"])])
-        edges.append({"from": ids[u], "to": ids[v], "rel": str(data.get("relation", "")),
-                      "w": int(data.get("weight", 1)), "info": info})
+        edges.append(
+            {
+                "from": ids[u],
+                "to": ids[v],
+                "rel": str(data.get("relation", "")),
+                "w": int(data.get("weight", 1)),
+                "info": info,
+            }
+        )
         narrower = data.get("narrower")
         if data.get("relation") == "broader" and narrower in ids:
             child, parent = (u, v) if narrower == u else (v, u)
@@ -277,19 +351,44 @@ def page_data(g: nx.Graph, hidden_kinds: tuple[str, ...] | None = None) -> dict[
         spacing = SPACING.get(view, 30.0)
         for n, (x, y) in seed_positions(g, parts, spacing).items():
             nodes[ids[n]]["x"], nodes[ids[n]]["y"] = round(x, 1), round(y, 1)
-        clusters = [{"label": caption(g, c), "members": [ids[n] for n in c]}
-                    for c in parts if len(c) >= MIN_CAPTIONED]
-    kinds = [{"kind": k, "label": KIND_STYLE[k][0], "shape": KIND_STYLE[k][1],
-              "color": KIND_COLORS[k], "border": _darker(KIND_COLORS[k]), "count": counts[k],
-              "labels": {"enabled": True, **LABELS.get(k, DEFAULT_LABELS)}}
-             for k in KINDS if k in counts]
-    return {"view": view, "kinds": kinds, "hiddenKinds": [k for k in hidden if k in counts],
-            "years": [min(years), max(years)] if years else None, "nodes": nodes,
-            "edges": edges, "clusters": clusters, "options": VIS_OPTIONS, "hubMass": HUB_MASS}
+        clusters = [
+            {"label": caption(g, c), "members": [ids[n] for n in c]}
+            for c in parts
+            if len(c) >= MIN_CAPTIONED
+        ]
+    kinds = [
+        {
+            "kind": k,
+            "label": KIND_STYLE[k][0],
+            "shape": KIND_STYLE[k][1],
+            "color": KIND_COLORS[k],
+            "border": _darker(KIND_COLORS[k]),
+            "count": counts[k],
+            "labels": {"enabled": True, **LABELS.get(k, DEFAULT_LABELS)},
+        }
+        for k in KINDS
+        if k in counts
+    ]
+    return {
+        "view": view,
+        "kinds": kinds,
+        "hiddenKinds": [k for k in hidden if k in counts],
+        "years": [min(years), max(years)] if years else None,
+        "nodes": nodes,
+        "edges": edges,
+        "clusters": clusters,
+        "options": VIS_OPTIONS,
+        "hubMass": HUB_MASS,
+    }
 
 
-def render_page(g: nx.Graph, *, title: str | None = None, subtitle: str | None = None,
-                hidden_kinds: tuple[str, ...] | None = None) -> str:
+def render_page(
+    g: nx.Graph,
+    *,
+    title: str | None = None,
+    subtitle: str | None = None,
+    hidden_kinds: tuple[str, ...] | None = None,
+) -> str:
     """The whole HTML page for the networkx graph ``g`` (nodes need ``kind`` and ``label``)."""
     if g.number_of_nodes() == 0:
         raise OutputError("the network is empty: there is nothing to draw")
@@ -300,7 +399,7 @@ def render_page(g: nx.Graph, *, title: str | None = None, subtitle: str | None =
     title = title or f"mlcryst: {g.graph.get('title', view or 'network')}"
     subtitle = subtitle or VIEWS.get(view, "")
     values = {
-        "CSP": html.escape(_csp([vis_js, page_js]), quote=False).replace("\"", "&quot;"),
+        "CSP": html.escape(_csp([vis_js, page_js]), quote=False).replace('"', "&quot;"),
         "VERSION": html.escape(__version__),
         "TITLE": html.escape(title),
         "SUBTITLE": html.escape(subtitle),
@@ -314,15 +413,26 @@ def render_page(g: nx.Graph, *, title: str | None = None, subtitle: str | None =
     return re.sub(r"\{\{([A-Z_]+)\}\}", lambda m: values[m.group(1)], _template("page.html"))
 
 
-def build_page(graph: Graph, view: str = "overview", *, query: str | NamedQuery | None = None,
-               index: Index | None = None) -> bytes:
+def build_page(
+    graph: Graph,
+    view: str = "overview",
+    *,
+    query: str | NamedQuery | None = None,
+    index: Index | None = None,
+) -> bytes:
     """The page of ``view`` of the RDF ``graph`` (``construct`` takes a query), as UTF-8."""
     g = project(graph, view, query=query, index=index)
     return render_page(g).encode("utf-8")
 
 
-def write_page(graph: Graph, path: Path | str, view: str = "overview", *,
-               query: str | NamedQuery | None = None, index: Index | None = None) -> Path:
+def write_page(
+    graph: Graph,
+    path: Path | str,
+    view: str = "overview",
+    *,
+    query: str | NamedQuery | None = None,
+    index: Index | None = None,
+) -> Path:
     """Write the page of ``view`` to ``path`` atomically."""
     from .fileio import write_atomic
 

@@ -23,17 +23,37 @@ USER_ENV = "MLCRYST_ENDPOINT_USER"
 
 def _common(func: F, *, required: bool) -> F:
     options = [
-        click.option("--endpoint", "endpoint", metavar="URL", required=required,
-                     help="SPARQL query URL of a server: Virtuoso .../sparql, Oxigraph "
-                          "http://host:7878 (see docs/servers.md)."),
-        click.option("--named-graph", "named_graph", metavar="IRI", default=DEFAULT_GRAPH_IRI,
-                     show_default=True,
-                     help="The graph on the server (read as the default graph by queries; "
-                          "'' = the server's own default graph)."),
-        click.option("--user", "user", metavar="NAME", envvar=USER_ENV,
-                     help=f"User for digest or basic authentication (or ${USER_ENV})."),
-        click.option("--password", "password", metavar="SECRET", envvar=PASSWORD_ENV,
-                     help=f"Password (better: set ${PASSWORD_ENV}; asked for on a terminal)."),
+        click.option(
+            "--endpoint",
+            "endpoint",
+            metavar="URL",
+            required=required,
+            help="SPARQL query URL of a server: Virtuoso .../sparql, Oxigraph "
+            "http://host:7878 (see docs/servers.md).",
+        ),
+        click.option(
+            "--named-graph",
+            "named_graph",
+            metavar="IRI",
+            default=DEFAULT_GRAPH_IRI,
+            show_default=True,
+            help="The graph on the server (read as the default graph by queries; "
+            "'' = the server's own default graph).",
+        ),
+        click.option(
+            "--user",
+            "user",
+            metavar="NAME",
+            envvar=USER_ENV,
+            help=f"User for digest or basic authentication (or ${USER_ENV}).",
+        ),
+        click.option(
+            "--password",
+            "password",
+            metavar="SECRET",
+            envvar=PASSWORD_ENV,
+            help=f"Password (better: set ${PASSWORD_ENV}; asked for on a terminal).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -61,23 +81,44 @@ def handled(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _endpoint(url: str, user: str | None, password: str | None, *,
-              update_url: str | None = None, store_url: str | None = None,
-              timeout: float = 120.0) -> Any:
+def _endpoint(
+    url: str,
+    user: str | None,
+    password: str | None,
+    *,
+    update_url: str | None = None,
+    store_url: str | None = None,
+    timeout: float = 120.0,
+) -> Any:
     from ..endpoint import Endpoint
 
     if user and password is None:
         if not sys.stdin.isatty():
-            raise click.UsageError(f"--user {user} needs a password: set ${PASSWORD_ENV} "
-                                   "or give --password")
+            raise click.UsageError(
+                f"--user {user} needs a password: set ${PASSWORD_ENV} or give --password"
+            )
         password = click.prompt(f"password for {user}", hide_input=True)
-    return Endpoint.at(url, user=user or None, password=password, update_url=update_url,
-                       store_url=store_url, timeout=timeout)
+    return Endpoint.at(
+        url,
+        user=user or None,
+        password=password,
+        update_url=update_url,
+        store_url=store_url,
+        timeout=timeout,
+    )
 
 
-def query_endpoint(url: str, query: Any, bindings: dict[str, Any], fmt: str, *,
-                   user: str | None, password: str | None, named_graph: str | None,
-                   timeout: float | None = None) -> str:
+def query_endpoint(
+    url: str,
+    query: Any,
+    bindings: dict[str, Any],
+    fmt: str,
+    *,
+    user: str | None,
+    password: str | None,
+    named_graph: str | None,
+    timeout: float | None = None,
+) -> str:
     """Run ``query`` (a NamedQuery or text) on the server at ``url``; the rendered result."""
     from rdflib import Graph
 
@@ -93,8 +134,10 @@ def query_endpoint(url: str, query: Any, bindings: dict[str, Any], fmt: str, *,
         if unknown:
             from ..errors import QueryError
 
-            raise QueryError(f"query {query.name} has no parameter(s) {sorted(unknown)}; "
-                             f"it takes: {', '.join(query.parameters) or 'none'}")
+            raise QueryError(
+                f"query {query.name} has no parameter(s) {sorted(unknown)}; "
+                f"it takes: {', '.join(query.parameters) or 'none'}"
+            )
         text = query.text
     result = run_remote(endpoint, text, bindings, named_graph=named_graph or None)
     prefixes = Graph()
@@ -104,23 +147,49 @@ def query_endpoint(url: str, query: Any, bindings: dict[str, Any], fmt: str, *,
 
 @click.command()
 @_push_options
-@click.option("--graph", "graph_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Push this RDF file instead of the graph built from the data.")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Curated data folder (default: the data shipped with mlcryst).")
-@click.option("--base", default=None, metavar="IRI",
-              help="Base of the minted IRIs (default https://w3id.org/mlcryst/).")
+@click.option(
+    "--graph",
+    "graph_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Push this RDF file instead of the graph built from the data.",
+)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Curated data folder (default: the data shipped with mlcryst).",
+)
+@click.option(
+    "--base",
+    default=None,
+    metavar="IRI",
+    help="Base of the minted IRIs (default https://w3id.org/mlcryst/).",
+)
 @click.option("--update-url", metavar="URL", help="SPARQL update URL (default: guessed).")
-@click.option("--store-url", metavar="URL",
-              help="Graph Store Protocol URL (default: guessed).")
+@click.option("--store-url", metavar="URL", help="Graph Store Protocol URL (default: guessed).")
 @click.option("--no-validate", is_flag=True, help="Push without checking the SHACL shapes.")
-@click.option("--timeout", type=click.FloatRange(min=1), default=300, show_default=True,
-              metavar="SECONDS", help="Give up on a request after this long.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=300,
+    show_default=True,
+    metavar="SECONDS",
+    help="Give up on a request after this long.",
+)
 @handled
-def push(endpoint: str, named_graph: str, user: str | None, password: str | None,
-         graph_file: Path | None, data_dir: Path | None, base: str | None,
-         update_url: str | None, store_url: str | None, no_validate: bool,
-         timeout: float) -> None:
+def push(
+    endpoint: str,
+    named_graph: str,
+    user: str | None,
+    password: str | None,
+    graph_file: Path | None,
+    data_dir: Path | None,
+    base: str | None,
+    update_url: str | None,
+    store_url: str | None,
+    no_validate: bool,
+    timeout: float,
+) -> None:
     """Replace a named graph on a SPARQL server with the graph, atomically.
 
     Uploads with the Graph Store Protocol to a staging graph, checks the triple count, then
@@ -132,8 +201,9 @@ def push(endpoint: str, named_graph: str, user: str | None, password: str | None
 
     if not named_graph:
         raise click.UsageError("--named-graph must name a graph to replace")
-    target = _endpoint(endpoint, user, password, update_url=update_url, store_url=store_url,
-                       timeout=timeout)
+    target = _endpoint(
+        endpoint, user, password, update_url=update_url, store_url=store_url, timeout=timeout
+    )
     graph = open_graph(graph_file, data_dir=data_dir, base=base)
     if not no_validate:
         from ..validate import check
@@ -142,5 +212,7 @@ def push(endpoint: str, named_graph: str, user: str | None, password: str | None
     data = serialize(graph, "nt")
     triples = sum(1 for line in data.splitlines() if line.strip())
     report = push_graph(target, data, named_graph, triples=triples)
-    click.echo(f"replaced <{report.named_graph}> at {target.store_url}: {report.triples} "
-               f"triples (was {report.previous})")
+    click.echo(
+        f"replaced <{report.named_graph}> at {target.store_url}: {report.triples} "
+        f"triples (was {report.previous})"
+    )

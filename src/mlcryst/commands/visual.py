@@ -20,17 +20,31 @@ F = TypeVar("F", bound=Callable[..., Any])
 VIEW_NAMES = ("overview", "papers", "coauthors", "cooccurrence", "construct")
 
 graph_option = click.option(
-    "--graph", "graph_file", type=click.Path(dir_okay=False, path_type=Path),
-    help="Read this RDF file (.ttl, .nt, .jsonld, .rdf) instead of building from the data.")
+    "--graph",
+    "graph_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read this RDF file (.ttl, .nt, .jsonld, .rdf) instead of building from the data.",
+)
 view_option = click.option(
-    "--view", type=click.Choice(VIEW_NAMES), default=None,
+    "--view",
+    type=click.Choice(VIEW_NAMES),
+    default=None,
     help="overview (default), papers (paper–method–problem), coauthors, cooccurrence "
-         "(method × problem, weighted), or construct (the graph a --sparql/--query "
-         "CONSTRUCT returns; the default when a query is given).")
-sparql_option = click.option("--sparql", "sparql_text", metavar="TEXT",
-                             help="A CONSTRUCT or DESCRIBE query whose result graph to draw.")
-query_option = click.option("--query", "query_name", metavar="NAME",
-                            help="A named query (see `mlcryst queries`) or .rq file to draw.")
+    "(method × problem, weighted), or construct (the graph a --sparql/--query "
+    "CONSTRUCT returns; the default when a query is given).",
+)
+sparql_option = click.option(
+    "--sparql",
+    "sparql_text",
+    metavar="TEXT",
+    help="A CONSTRUCT or DESCRIBE query whose result graph to draw.",
+)
+query_option = click.option(
+    "--query",
+    "query_name",
+    metavar="NAME",
+    help="A named query (see `mlcryst queries`) or .rq file to draw.",
+)
 
 
 def handled(func: F) -> F:
@@ -51,8 +65,9 @@ def _graph(graph_file: Path | None) -> Any:
     return open_graph(graph_file)
 
 
-def _view_and_query(view: str | None, sparql_text: str | None,
-                    query_name: str | None) -> tuple[str, Any]:
+def _view_and_query(
+    view: str | None, sparql_text: str | None, query_name: str | None
+) -> tuple[str, Any]:
     if sparql_text and query_name:
         raise click.UsageError("give --sparql TEXT or --query NAME, not both")
     query: Any = sparql_text
@@ -72,12 +87,22 @@ def _view_and_query(view: str | None, sparql_text: str | None,
 @sparql_option
 @query_option
 @graph_option
-@click.option("--out", "out_file", required=True, metavar="FILE.html",
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the page here (atomically).")
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    metavar="FILE.html",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the page here (atomically).",
+)
 @handled
-def viz(view: str | None, sparql_text: str | None, query_name: str | None,
-        graph_file: Path | None, out_file: Path) -> None:
+def viz(
+    view: str | None,
+    sparql_text: str | None,
+    query_name: str | None,
+    graph_file: Path | None,
+    out_file: Path,
+) -> None:
     """Write one self-contained, offline HTML page drawing a network view of the graph."""
     from ..viz import write_page
 
@@ -91,20 +116,37 @@ def viz(view: str | None, sparql_text: str | None, query_name: str | None,
 @sparql_option
 @query_option
 @graph_option
-@click.option("--format", "fmt", type=click.Choice(("graphml", "gexf")), default=None,
-              help="graphml (Cytoscape, yEd) or gexf (Gephi); default from the --out suffix.")
-@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the network here (atomically).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("graphml", "gexf")),
+    default=None,
+    help="graphml (Cytoscape, yEd) or gexf (Gephi); default from the --out suffix.",
+)
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the network here (atomically).",
+)
 @handled
-def network(view: str | None, sparql_text: str | None, query_name: str | None,
-            graph_file: Path | None, fmt: str | None, out_file: Path) -> None:
+def network(
+    view: str | None,
+    sparql_text: str | None,
+    query_name: str | None,
+    graph_file: Path | None,
+    fmt: str | None,
+    out_file: Path,
+) -> None:
     """Export a network view as GraphML or GEXF (node kinds, labels and attributes kept)."""
     from ..network import project, write_network
 
     view, query = _view_and_query(view, sparql_text, query_name)
     if fmt is None and out_file.suffix.lower() not in (".graphml", ".gexf"):
-        raise click.UsageError("give --format graphml|gexf or an --out file ending in "
-                               ".graphml or .gexf")
+        raise click.UsageError(
+            "give --format graphml|gexf or an --out file ending in .graphml or .gexf"
+        )
     g = project(_graph(graph_file), view, query=query)
     write_network(g, out_file, fmt)
     click.echo(f"wrote {out_file} ({g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")
@@ -112,13 +154,27 @@ def network(view: str | None, sparql_text: str | None, query_name: str | None,
 
 @click.command()
 @graph_option
-@click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table",
-              show_default=True, help="Aligned tables, CSV (one file per table) or JSON.")
-@click.option("--out", "out_path", type=click.Path(path_type=Path),
-              help="Write here instead of standard output (for csv: a folder, one file per "
-                   "table).")
-@click.option("--top", default=10, show_default=True, type=click.IntRange(1),
-              help="Rows in the centrality rankings.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "csv", "json")),
+    default="table",
+    show_default=True,
+    help="Aligned tables, CSV (one file per table) or JSON.",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path),
+    help="Write here instead of standard output (for csv: a folder, one file per table).",
+)
+@click.option(
+    "--top",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Rows in the centrality rankings.",
+)
 @handled
 def stats(graph_file: Path | None, fmt: str, out_path: Path | None, top: int) -> None:
     """Analytics: centrality, communities, co-authorship components, co-occurrence, the share
@@ -148,10 +204,21 @@ def stats(graph_file: Path | None, fmt: str, out_path: Path | None, top: int) ->
 
 @click.command()
 @graph_option
-@click.option("--out", "out_dir", default="dist/figures", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(("png", "svg")),
-              help="Only these formats (repeatable; default both).")
+@click.option(
+    "--out",
+    "out_dir",
+    default="dist/figures",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder.",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(("png", "svg")),
+    help="Only these formats (repeatable; default both).",
+)
 @handled
 def plot(graph_file: Path | None, out_dir: Path, formats: tuple[str, ...]) -> None:
     """Write the figures: papers per year by architecture, paradigms by journal, gap map."""
