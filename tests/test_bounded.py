@@ -120,3 +120,31 @@ def test_cli_stops_a_runaway_query_with_exit_code_8(
     assert "stopped after 2 s" in result.output
     assert "--timeout" in result.output
     assert time.monotonic() - start < 30
+
+
+def test_a_stopped_child_leaves_no_processes_behind(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    marker = tmp_path / "grandchild.pid"
+
+    def fork_and_hang() -> None:
+        pid = os.fork()
+        if pid == 0:
+            time.sleep(60)
+            os._exit(0)
+        marker.write_text(str(pid))
+        time.sleep(60)
+
+    with pytest.raises(QueryTimeout):
+        run_limited(fork_and_hang, timeout=1)
+    grandchild = int(marker.read_text())
+    for _ in range(50):
+        try:
+            os.kill(grandchild, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(grandchild, signal.SIGKILL)
+        pytest.fail("the grandchild outlived the stopped query")

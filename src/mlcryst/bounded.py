@@ -120,7 +120,11 @@ def run_limited(fn: Callable[[], T], *, timeout: float | None = DEFAULT_TIMEOUT,
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child leaves through os._exit
         os.close(read_fd)
+        with contextlib.suppress(OSError):
+            os.setpgid(0, 0)  # its own process group: stopping it stops what it started
         _child(fn, write_fd, memory_mb or None)
+    with contextlib.suppress(OSError):
+        os.setpgid(pid, pid)
     os.close(write_fd)
     deadline = time.monotonic() + timeout if timeout else None
     data: bytes | None = None
@@ -131,6 +135,7 @@ def run_limited(fn: Callable[[], T], *, timeout: float | None = DEFAULT_TIMEOUT,
         if data is None:
             _kill(pid)
     _, wait_status = os.waitpid(pid, 0)
+    _kill(pid)  # anything the child started and left behind (e.g. after a crash)
     if data is None:
         raise QueryTimeout(f"{what} was stopped after {timeout:g} s (the time limit; raise it "
                            "with --timeout SECONDS, or 0 for none)")
@@ -154,6 +159,9 @@ def run_limited(fn: Callable[[], T], *, timeout: float | None = DEFAULT_TIMEOUT,
 
 
 def _kill(pid: int) -> None:
+    """Kill the child ``pid`` and its process group (the processes it forked)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
 
