@@ -266,41 +266,20 @@ def check_cross_references(ds: Dataset, errors: list[DataError]) -> None:
                     " (a spelling variant must be listed in people.yaml)",
                 )
     for p in ds.papers:
+        report = _reporter(errors, p.where, f"Table 1 row {p.row}" if p.row else p.key)
         for key in p.data_sources:
             if key not in ds.databases:
-                errors.append(
-                    DataError(
-                        f"unknown database {key!r} (not in databases.yaml)",
-                        file=p.where.file,
-                        line=p.where.line,
-                        record=f"Table 1 row {p.row}" if p.row else p.key,
-                        field="data_sources",
-                    )
-                )
+                report("data_sources", f"unknown database {key!r} (not in databases.yaml)")
     for d in ds.databases.values():
         if d.described_by not in ref_keys:
-            errors.append(
-                DataError(
-                    f"unknown reference {d.described_by!r}",
-                    file=d.where.file,
-                    line=d.where.line,
-                    record=f"database {d.key}",
-                    field="described_by",
-                )
-            )
+            report = _reporter(errors, d.where, f"database {d.key}")
+            report("described_by", f"unknown reference {d.described_by!r}")
     for s in ds.software.values():
+        report = _reporter(errors, s.where, f"software {s.key}")
         for fld in ("described_by", "derived_from"):
             value = getattr(s, fld)
             if value is not None and value not in ref_keys:
-                errors.append(
-                    DataError(
-                        f"unknown reference {value!r}",
-                        file=s.where.file,
-                        line=s.where.line,
-                        record=f"software {s.key}",
-                        field=fld,
-                    )
-                )
+                report(fld, f"unknown reference {value!r}")
 
 
 def _reporter(errors: list[DataError], where: Where, record: str) -> Callable[[str, str], None]:
