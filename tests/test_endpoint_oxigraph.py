@@ -7,12 +7,13 @@ from typing import Any
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from mlcryst.endpoint import DEFAULT_GRAPH_IRI, STAGING_PREFIX, count_triples, push, query
+from mlcryst.endpoint import DEFAULT_GRAPH_IRI, count_triples, push, query
 from mlcryst.errors import EndpointError, QueryError
 from mlcryst.export import canonical
 from mlcryst.query import NamedQuery, list_queries
 from mlcryst.query import run as run_embedded
 
+from .endpoint_common import assert_cli_round_trip, assert_failed_pushes_keep_the_graph, good_lines
 from .servers import (
     assert_same_answers,
     named_query_cases,
@@ -42,11 +43,6 @@ def ox(oxigraph_server: Any, graph_ntriples: tuple[bytes, int]) -> Any:
     report = push(oxigraph_server.endpoint(), data, triples=triples)
     assert report.triples == triples
     return oxigraph_server
-
-
-def _staging_graphs(server: Any) -> list[str]:
-    result = query(server.endpoint(), "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", named_graph=None)
-    return [str(row.g) for row in result if str(row.g).startswith(STAGING_PREFIX)]
 
 
 @server
@@ -128,18 +124,8 @@ def test_default_graph_uri_selects_the_named_graph(ox: Any) -> None:
 
 @server
 def test_failed_push_leaves_the_graph_as_it_was(ox: Any) -> None:
-    target = "https://example.org/graph/failing-push"
-    first = b'<urn:a> <urn:p> "one" .\n<urn:a> <urn:p> "two" .\n'
-    assert push(ox.endpoint(), first, target, triples=2).triples == 2
-    good = "".join(f'<urn:s{i}> <urn:p> "{i}" .\n' for i in range(1500))
-    broken = (good + '<urn:bad> <urn:p> "unterminated .\n' + good).encode()
-    with pytest.raises(EndpointError, match="HTTP 400"):
-        push(ox.endpoint(), broken, target)
-    with pytest.raises(EndpointError, match="holds 1500 triples of the 1501 sent"):
-        push(ox.endpoint(), good.encode(), target, triples=1501)
-    rows = query(ox.endpoint(), "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o", named_graph=target)
-    assert [str(row.o) for row in rows] == ["one", "two"]
-    assert _staging_graphs(ox) == []
+    """Oxigraph refuses the broken PUT (HTTP 400); an empty staging graph counts as left."""
+    assert_failed_pushes_keep_the_graph(ox, good_lines(1500), "HTTP 400", "{ }")
 
 
 def test_unreachable_server_is_an_endpoint_error() -> None:
@@ -158,29 +144,7 @@ def test_cli_push_then_query(ox: Any, runner: Any, tmp_path: Any, graph: Graph) 
     path = tmp_path / "small.ttl"
     path.write_text('<urn:a> <urn:p> "é"@en .\n<urn:b> <urn:p> 2 .\n', encoding="utf-8")
     url = ox.query_url
-    target = "https://example.org/graph/cli"
-    out = runner.invoke(
-        main,
-        ["push", "--endpoint", url, "--graph", str(path), "--no-validate", "--named-graph", target],
-    )
-    assert out.exit_code == 0, out.output
-    assert "2 triples (was 0)" in out.output
-    out = runner.invoke(
-        main,
-        [
-            "query",
-            "--sparql",
-            "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o",
-            "--endpoint",
-            url,
-            "--named-graph",
-            target,
-            "--format",
-            "csv",
-        ],
-    )
-    assert out.exit_code == 0, out.output
-    assert out.output.splitlines() == ["o", "2", "é"]
+    assert assert_cli_round_trip(runner, url, url, path) == ["o", "2", "é"]
     name = RDFLIB_CHECKED[0][0]
     remote = runner.invoke(main, ["query", name, "--endpoint", url, "--format", "json"])
     local = runner.invoke(main, ["query", name, "--format", "json"])

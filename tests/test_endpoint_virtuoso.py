@@ -14,7 +14,6 @@ from rdflib.namespace import XSD
 
 from mlcryst.endpoint import (
     DEFAULT_GRAPH_IRI,
-    STAGING_PREFIX,
     Endpoint,
     count_triples,
     push,
@@ -26,6 +25,13 @@ from mlcryst.export import canonical, serialize
 from mlcryst.query import NamedQuery
 from mlcryst.query import run as run_embedded
 
+from .endpoint_common import (
+    assert_cli_round_trip,
+    assert_failed_pushes_keep_the_graph,
+    broken_payload,
+    cli_push,
+    good_lines,
+)
 from .servers import (
     VIRTUOSO_MAX_ROWS,
     assert_same_answers,
@@ -44,13 +50,6 @@ def vt(virtuoso_server: Any, graph_ntriples: tuple[bytes, int]) -> Any:
     data, triples = graph_ntriples
     assert push(virtuoso_server.endpoint(), data, triples=triples).triples == triples
     return virtuoso_server
-
-
-def _staging_graphs(server: Any) -> list[str]:
-    result = query(
-        server.endpoint(), "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", named_graph=None
-    )
-    return [str(row.g) for row in result if str(row.g).startswith(STAGING_PREFIX)]
 
 
 def test_server_starts(vt: Any) -> None:
@@ -145,8 +144,8 @@ def test_digest_auth_guards_every_write(vt: Any) -> None:
     assert result.askAnswer is True
 
 
-GOOD = "".join(f'<urn:s{i}> <urn:p> "{i}" .\n' for i in range(3000))
-BROKEN = (GOOD + '<urn:bad> <urn:p> "unterminated .\n' + GOOD).encode()
+GOOD = good_lines(3000)
+BROKEN = broken_payload(GOOD)
 
 
 def test_a_plain_graph_store_put_is_not_atomic_here(vt: Any) -> None:
@@ -162,16 +161,8 @@ def test_a_plain_graph_store_put_is_not_atomic_here(vt: Any) -> None:
 
 
 def test_failed_push_leaves_the_graph_as_it_was(vt: Any) -> None:
-    target = "https://example.org/graph/failing-push"
-    first = b'<urn:a> <urn:p> "one" .\n<urn:a> <urn:p> "two" .\n'
-    assert push(vt.endpoint(), first, target, triples=2).triples == 2
-    with pytest.raises(EndpointError, match="HTTP 500"):
-        push(vt.endpoint(), BROKEN, target)
-    with pytest.raises(EndpointError, match="holds 3000 triples of the 3001 sent"):
-        push(vt.endpoint(), GOOD.encode(), target, triples=3001)
-    rows = query(vt.endpoint(), "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o", named_graph=target)
-    assert [str(row.o) for row in rows] == ["one", "two"]
-    assert _staging_graphs(vt) == []
+    """Virtuoso fails the broken PUT with HTTP 500; staging graphs are looked for by triples."""
+    assert_failed_pushes_keep_the_graph(vt, GOOD, "HTTP 500", "{ ?s ?p ?o }")
 
 
 def test_default_graph_is_every_graph_without_default_graph_uri(vt: Any) -> None:
@@ -226,61 +217,12 @@ def test_literals_come_back_as_the_embedded_store_gives_them(vt: Any) -> None:
 def test_cli_push_and_query_with_a_digest_user(
     vt: Any, runner: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mlcryst.cli import main
-
     path = tmp_path / "small.ttl"
     path.write_text('<urn:a> <urn:p> "é"@en .\n<urn:b> <urn:p> "b"@en .\n', encoding="utf-8")
-    target = "https://example.org/graph/cli"
+    user = ("--user", vt.user)
     monkeypatch.setenv("MLCRYST_ENDPOINT_PASSWORD", vt.password)
-    out = runner.invoke(
-        main,
-        [
-            "push",
-            "--endpoint",
-            vt.query_url,
-            "--user",
-            vt.user,
-            "--graph",
-            str(path),
-            "--no-validate",
-            "--named-graph",
-            target,
-        ],
-    )
-    assert out.exit_code == 0, out.output
-    assert "2 triples (was 0)" in out.output
-    out = runner.invoke(
-        main,
-        [
-            "query",
-            "--sparql",
-            "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o",
-            "--endpoint",
-            vt.query_url + "-auth",
-            "--user",
-            vt.user,
-            "--named-graph",
-            target,
-            "--format",
-            "csv",
-        ],
-    )
-    assert out.exit_code == 0, out.output
-    assert out.output.splitlines() == ["o", "b", "é"]
+    lines = assert_cli_round_trip(runner, vt.query_url, vt.query_url + "-auth", path, *user)
+    assert lines == ["o", "b", "é"]
     monkeypatch.setenv("MLCRYST_ENDPOINT_PASSWORD", "wrong")
-    out = runner.invoke(
-        main,
-        [
-            "push",
-            "--endpoint",
-            vt.query_url,
-            "--user",
-            vt.user,
-            "--graph",
-            str(path),
-            "--no-validate",
-            "--named-graph",
-            target,
-        ],
-    )
+    out = cli_push(runner, vt.query_url, path, *user)
     assert out.exit_code == 7 and "refused the credentials" in out.output

@@ -17,7 +17,7 @@ import csv
 import io
 import json
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -186,7 +186,7 @@ def compute_stats(
 
     summary: dict[str, Any] = {
         "papers": len(idx.papers),
-        "years": f"{min(by_year)}–{max(by_year)}" if by_year else "",
+        "years": _span(by_year),
         "authors": co.number_of_nodes(),
         "methods used": sum(1 for _, k in pv.nodes(data="kind") if k == "method"),
         "problems used": sum(1 for _, k in pv.nodes(data="kind") if k == "problem"),
@@ -202,18 +202,29 @@ def compute_stats(
     return Stats({t.name: t for t in tables}, by_year, paradigm_by_journal, gap, summary)
 
 
+def _span(years: Iterable[int]) -> str:
+    """``first–last`` of the years, or ``""`` when there are none."""
+    seen = list(years)
+    return f"{min(seen)}–{max(seen)}" if seen else ""
+
+
+def _numbered(
+    name: str, title: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]
+) -> Table:
+    """A table of groups: ``rows`` in the order given, each numbered from 1 in a first column."""
+    return Table(name, title, columns, tuple((i, *row) for i, row in enumerate(rows, 1)))
+
+
+COMMUNITIES = "Communities (Louvain) of the paper–method–problem view"
+COMMUNITY_COLUMNS = ("community", "papers", "years", "top methods", "top problems")
+
+
 def _communities(pv: nx.Graph, seed: int) -> Table:
     from .network import louvain
 
     if pv.number_of_edges() == 0:
-        return Table(
-            "communities",
-            "Communities (Louvain) of the paper–method–problem view",
-            ("community", "papers", "years", "top methods", "top problems"),
-            (),
-        )
+        return _numbered("communities", COMMUNITIES, COMMUNITY_COLUMNS, ())
     parts = louvain(pv, seed=seed)
-    rows = []
     described = []
     for nodes in parts:
         papers = [n for n in nodes if pv.nodes[n]["kind"] == "paper"]
@@ -230,18 +241,11 @@ def _communities(pv: nx.Graph, seed: int) -> Table:
             )
             for k, c in about.items()
         }
-        span = f"{min(years)}–{max(years)}" if years else ""
-        described.append((len(papers), len(nodes), span, top["method"], top["problem"]))
+        described.append((len(papers), len(nodes), _span(years), top["method"], top["problem"]))
     described.sort(key=lambda r: (-r[0], -r[1], r[3], r[4]))
-    for i, (n, _, span, methods, problems) in enumerate(described, 1):
-        rows.append((i, n, span, methods, problems))
-    return Table(
-        "communities",
-        "Communities (Louvain) of the paper–method–problem view, "
-        "described by their most frequent methods and problems",
-        ("community", "papers", "years", "top methods", "top problems"),
-        tuple(rows),
-    )
+    title = f"{COMMUNITIES}, described by their most frequent methods and problems"
+    rows = ((n, span, methods, problems) for n, _, span, methods, problems in described)
+    return _numbered("communities", title, COMMUNITY_COLUMNS, rows)
 
 
 def _components(co: nx.Graph, idx: Index) -> tuple[Table, dict[str, Any]]:
@@ -259,31 +263,22 @@ def _components(co: nx.Graph, idx: Index) -> tuple[Table, dict[str, Any]]:
         if p.year is not None:
             years_of[str(p.iri)] = p.year
     rows = []
-    for i, c in enumerate(comps, 1):
+    for c in comps:
         papers = set().union(*(papers_of[a] for a in c))
-        years = [years_of[p] for p in papers if p in years_of]
         core = sorted(c, key=lambda a: (-co.degree(a), co.nodes[a]["label"]))[:4]
-        rows.append(
-            (
-                i,
-                len(c),
-                len(papers),
-                f"{min(years)}–{max(years)}" if years else "",
-                "; ".join(co.nodes[a]["label"] for a in core),
-            )
-        )
+        span = _span(years_of[p] for p in papers if p in years_of)
+        rows.append((len(c), len(papers), span, "; ".join(co.nodes[a]["label"] for a in core)))
     summary = {
         "co-authorship components": len(comps),
         "largest component (authors)": len(comps[0]) if comps else 0,
         "single-author components": sum(1 for c in comps if len(c) == 1),
     }
-    return Table(
-        "coauthor-components",
+    title = (
         "Connected components of the co-authorship network "
-        "(largest first; each is usually one paper's author list)",
-        ("component", "authors", "papers", "years", "best-connected authors"),
-        tuple(rows),
-    ), summary
+        "(largest first; each is usually one paper's author list)"
+    )
+    columns = ("component", "authors", "papers", "years", "best-connected authors")
+    return _numbered("coauthor-components", title, columns, rows), summary
 
 
 def _cooccurrence(idx: Index) -> tuple[Table, Table]:
@@ -392,23 +387,16 @@ def _gap_map(idx: Index) -> GapMap:
     counts = [[0] * len(areas) for _ in families]
     fam_pos = {f: i for i, f in enumerate(families)}
     area_pos = {a: j for j, a in enumerate(areas)}
+
+    def reached(concepts: Iterable[URIRef], pos: dict[URIRef, int]) -> set[int]:
+        """The positions of the ancestors of ``concepts`` that ``pos`` lists."""
+        known = (idx.concepts[c] for c in concepts if c in idx.concepts)
+        return {pos[a] for concept in known for a in concept.ancestors if a in pos}
+
     for p in idx.papers.values():
-        fs = {
-            fam_pos[a]
-            for m in p.methods
-            if m in idx.concepts
-            for a in idx.concepts[m].ancestors
-            if a in fam_pos
-        }
-        ars = {
-            area_pos[a]
-            for q in p.problems
-            if q in idx.concepts
-            for a in idx.concepts[q].ancestors
-            if a in area_pos
-        }
-        for i in fs:
-            for j in ars:
+        problem_areas = reached(p.problems, area_pos)
+        for i in reached(p.methods, fam_pos):
+            for j in problem_areas:
                 counts[i][j] += 1
 
     def short(c: URIRef) -> str:

@@ -8,9 +8,10 @@ options and call :mod:`mlcryst.network`, :mod:`mlcryst.viz`, :mod:`mlcryst.stats
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -65,28 +66,62 @@ def _graph(graph_file: Path | None) -> Any:
     return open_graph(graph_file)
 
 
-def _view_and_query(
-    view: str | None, sparql_text: str | None, query_name: str | None
-) -> tuple[str, Any]:
-    if sparql_text and query_name:
-        raise click.UsageError("give --sparql TEXT or --query NAME, not both")
-    query: Any = sparql_text
-    if query_name:
-        from ..query import find_query
+@dataclass(frozen=True)
+class Drawing:
+    """What ``--view``, ``--sparql``, ``--query`` and ``--graph`` ask a command to draw."""
 
-        query = find_query(query_name)
-    if query is not None and view not in (None, "construct"):
-        raise click.UsageError(f"--sparql/--query draw the construct view, not --view {view}")
-    if view == "construct" and query is None:
-        raise click.UsageError("--view construct needs --sparql TEXT or --query NAME")
-    return (view or ("construct" if query is not None else "overview")), query
+    view: str | None
+    sparql_text: str | None
+    query_name: str | None
+    graph_file: Path | None
+
+    def view_and_query(self) -> tuple[str, Any]:
+        """The view to draw and the query (text or named) behind a construct view, checked."""
+        view, sparql_text, query_name = self.view, self.sparql_text, self.query_name
+        if sparql_text and query_name:
+            raise click.UsageError("give --sparql TEXT or --query NAME, not both")
+        query: Any = sparql_text
+        if query_name:
+            from ..query import find_query
+
+            query = find_query(query_name)
+        if query is not None and view not in (None, "construct"):
+            raise click.UsageError(f"--sparql/--query draw the construct view, not --view {view}")
+        if view == "construct" and query is None:
+            raise click.UsageError("--view construct needs --sparql TEXT or --query NAME")
+        return (view or ("construct" if query is not None else "overview")), query
+
+    def graph(self) -> Any:
+        """The graph to draw from: ``--graph FILE``, or the one built from the data."""
+        return _graph(self.graph_file)
+
+
+def drawing_options(func: F) -> F:
+    """``--view``, ``--sparql``, ``--query`` and ``--graph``, passed on as one ``drawing``.
+
+    Only packs the values: the command checks them (``drawing.view_and_query()``) where its
+    errors are handled.
+    """
+
+    @wraps(func)
+    def wrapper(
+        *,
+        view: str | None,
+        sparql_text: str | None,
+        query_name: str | None,
+        graph_file: Path | None,
+        **kwargs: Any,
+    ) -> Any:
+        return func(drawing=Drawing(view, sparql_text, query_name, graph_file), **kwargs)
+
+    command: Callable[..., Any] = wrapper
+    for option in (graph_option, query_option, sparql_option, view_option):
+        command = option(command)
+    return cast(F, command)
 
 
 @click.command()
-@view_option
-@sparql_option
-@query_option
-@graph_option
+@drawing_options
 @click.option(
     "--out",
     "out_file",
@@ -96,26 +131,17 @@ def _view_and_query(
     help="Write the page here (atomically).",
 )
 @handled
-def viz(
-    view: str | None,
-    sparql_text: str | None,
-    query_name: str | None,
-    graph_file: Path | None,
-    out_file: Path,
-) -> None:
+def viz(drawing: Drawing, out_file: Path) -> None:
     """Write one self-contained, offline HTML page drawing a network view of the graph."""
     from ..viz import write_page
 
-    view, query = _view_and_query(view, sparql_text, query_name)
-    path = write_page(_graph(graph_file), out_file, view, query=query)
+    view, query = drawing.view_and_query()
+    path = write_page(drawing.graph(), out_file, view, query=query)
     click.echo(f"wrote {path}")
 
 
 @click.command()
-@view_option
-@sparql_option
-@query_option
-@graph_option
+@drawing_options
 @click.option(
     "--format",
     "fmt",
@@ -131,23 +157,16 @@ def viz(
     help="Write the network here (atomically).",
 )
 @handled
-def network(
-    view: str | None,
-    sparql_text: str | None,
-    query_name: str | None,
-    graph_file: Path | None,
-    fmt: str | None,
-    out_file: Path,
-) -> None:
+def network(drawing: Drawing, fmt: str | None, out_file: Path) -> None:
     """Export a network view as GraphML or GEXF (node kinds, labels and attributes kept)."""
     from ..network import project, write_network
 
-    view, query = _view_and_query(view, sparql_text, query_name)
+    view, query = drawing.view_and_query()
     if fmt is None and out_file.suffix.lower() not in (".graphml", ".gexf"):
         raise click.UsageError(
             "give --format graphml|gexf or an --out file ending in .graphml or .gexf"
         )
-    g = project(_graph(graph_file), view, query=query)
+    g = project(drawing.graph(), view, query=query)
     write_network(g, out_file, fmt)
     click.echo(f"wrote {out_file} ({g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")
 
