@@ -150,6 +150,15 @@ def test_cli_push_then_query(ox: Any, runner: Any, tmp_path: Any, graph: Graph) 
     local = runner.invoke(main, ["query", name, "--format", "json"])
     assert remote.exit_code == 0 and local.exit_code == 0, remote.output + local.output
     assert remote.output == local.output
+    # an exported password (for pushes as a named user) does not break a query without one
+    exported = runner.invoke(
+        main,
+        ["query", name, "--endpoint", url, "--format", "json"],
+        env={"MLCRYST_ENDPOINT_PASSWORD": "secret"},
+    )
+    assert exported.exit_code == 0 and exported.output == local.output, exported.output
+    given = runner.invoke(main, ["query", name, "--endpoint", url, "--password", "secret"])
+    assert given.exit_code == 7 and "without a user" in given.output
     out = runner.invoke(main, ["query", name, "--endpoint", url, "--graph", str(path)])
     assert out.exit_code == 2
     out = runner.invoke(main, ["query", name, "--endpoint", "http://127.0.0.1:9/query"])

@@ -81,6 +81,14 @@ def handled(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _from_environment(name: str) -> bool:
+    """Whether the option ``name`` of the running command came from its environment variable."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and ctx.get_parameter_source(name) == ParameterSource.ENVIRONMENT
+
+
 def _endpoint(
     url: str,
     user: str | None,
@@ -92,6 +100,8 @@ def _endpoint(
 ) -> Any:
     from ..endpoint import Endpoint
 
+    if not user and password is not None and _from_environment("password"):
+        password = None  # an exported password serves the pushes that name a user
     if user and password is None:
         if not sys.stdin.isatty():
             raise click.UsageError(
