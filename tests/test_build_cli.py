@@ -303,12 +303,18 @@ BROKEN_TURTLE = """\
 """
 
 
-def test_validate_file_exits_4_and_prints_each_violation(runner: CliRunner, tmp_path: Path) -> None:
+@pytest.mark.parametrize("store", ["rdflib", "oxigraph"])
+def test_validate_file_exits_4_and_prints_each_violation(
+    runner: CliRunner, tmp_path: Path, store: str
+) -> None:
+    """pySHACL (rdflib) and the shapes compiled to SPARQL (Oxigraph) report alike."""
     broken = tmp_path / "broken.ttl"
     broken.write_text(
         BROKEN_TURTLE.replace(":smith ;\n    bibo", ":smith , :jones ;\n    bibo"), encoding="utf-8"
     )
-    result = runner.invoke(main, ["validate", str(broken)], catch_exceptions=False)
+    result = runner.invoke(
+        main, ["validate", str(broken), "--store", store], catch_exceptions=False
+    )
     assert result.exit_code == 4, result.output
     assert "the graph does not conform: 2 violation(s)" in result.output
     lines = result.output.splitlines()
@@ -325,7 +331,8 @@ def test_validate_file_exits_4_and_prints_each_violation(runner: CliRunner, tmp_
     )
 
 
-def test_validate_file_that_conforms(runner: CliRunner, tmp_path: Path) -> None:
+@pytest.mark.parametrize("store", ["rdflib", "oxigraph"])
+def test_validate_file_that_conforms(runner: CliRunner, tmp_path: Path, store: str) -> None:
     good = tmp_path / "good.ttl"
     good.write_text(
         BROKEN_TURTLE.replace("18–13", "13–18").replace(
@@ -334,6 +341,6 @@ def test_validate_file_that_conforms(runner: CliRunner, tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    result = runner.invoke(main, ["validate", str(good)], catch_exceptions=False)
+    result = runner.invoke(main, ["validate", str(good), "--store", store], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert f"{good}: conforms" in result.output

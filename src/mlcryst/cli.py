@@ -84,14 +84,12 @@ def build(out_dir: Path, data_dir: Path | None, base: str | None, no_visuals: bo
 @handle_errors
 def validate(file: Path | None, data_dir: Path | None, store: str) -> None:
     """Check FILE (default: the graph built from the data) against the SHACL shapes."""
-    from .store import open_graph
-    from .validate import check
+    from .pipeline import validate_source
 
-    graph = open_graph(file, data_dir=data_dir, store=store)
-    warnings = check(graph)
+    warnings, triples = validate_source(file, data_dir=data_dir, store=store)
     for w in warnings:
-        click.echo(f"  {w.severity.lower()}: {w}")
-    click.echo(f"{file or 'the built graph'}: conforms ({len(graph)} triples)")
+        click.echo(f"  {w.severity.lower()}: {w}")  # type: ignore[attr-defined]
+    click.echo(f"{file or 'the built graph'}: conforms ({triples} triples)")
 
 
 def _parse_params(params: tuple[str, ...]) -> dict[str, Any]:

@@ -60,6 +60,10 @@ class DataErrors(DataError):
         return "\n".join(str(e) for e in self.errors)
 
 
+class ShapesError(DataError):
+    """A SHACL shape in ``shapes/`` uses something the SPARQL translation cannot express."""
+
+
 class ValidationFailed(MlcrystError):
     """The graph does not conform to the SHACL shapes."""
 

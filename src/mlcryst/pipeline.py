@@ -77,3 +77,33 @@ def write_visuals(graph: Graph, out_dir: Path | str) -> list[Path]:
     written = [write_page(graph, out / "mlcryst.html", "overview", index=index)]
     written += write_figures(compute_stats(graph, index=index), out / "figures")
     return written
+
+
+def validate_source(source: Path | str | None = None, *, data_dir: Path | str | None = None,
+                    store: str = "auto", jobs: int | None = None) -> tuple[list[object], int]:
+    """Validate a graph file, or the graph built from the data: (warnings, triples).
+
+    Raises :class:`~mlcryst.errors.ValidationFailed` on any violation. On the rdflib store the
+    shapes run in pySHACL; on Oxigraph (what "auto" picks for a large graph) they run as
+    SPARQL (:mod:`mlcryst.shacl_store`, the same verdicts) on ``jobs`` threads (default: one
+    per core).
+    """
+    import os
+
+    from .oxstore import choose, count_papers
+
+    chosen = (choose(store, path=source) if source is not None
+              else choose(store, papers=count_papers(data_dir)))
+    if chosen == "oxigraph":
+        from .oxstore import open_store
+        from .shacl_store import check_store, file_prefixes
+
+        oxs = open_store(source, data_dir=data_dir)
+        prefixes = file_prefixes(source) if source is not None else None
+        return list(check_store(oxs, jobs=jobs or os.cpu_count() or 1, prefixes=prefixes)), len(oxs)
+    from .store import open_graph
+    from .validate import check
+
+    graph = open_graph(source, data_dir=data_dir, store="rdflib")
+    return list(check(graph)), len(graph)
+

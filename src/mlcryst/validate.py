@@ -160,6 +160,29 @@ def shacl_report(graph: Graph, shapes: Graph | None = None, *, allow_warnings: b
     return bool(conforms), report
 
 
+def make_violation(graph: Graph, shapes: Graph, focus: Node | None, path: Node | None,
+                   value: Node | None, severity: Node | None, message: Node | str | None,
+                   shape: Node | None) -> Violation:
+    """One SHACL result described for people; ``graph`` holds what names the focus node
+    (:func:`describe`), ``path`` is the first property of the result path."""
+    local = ""
+    if isinstance(path, URIRef):
+        local = str(path).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    field = FIELD_NAMES.get(local) or (_short(graph, path) if path is not None else "-")
+    return Violation(
+        str(focus), describe(graph, focus) if focus is not None else "?", field,
+        str(message) if message is not None else "violates a constraint",
+        None if value is None else (str(value) if isinstance(value, Literal)
+                                    else _short(graph, value)),
+        str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
+        _short(shapes, shape) if shape is not None else "")
+
+
+def sort_violations(found: list[Violation]) -> list[Violation]:
+    """Distinct violations in the order they are reported."""
+    return sorted(set(found), key=lambda v: (v.what, v.field, v.message, v.value or ""))
+
+
 def validate(graph: Graph, shapes: Graph | None = None,
              focus_nodes: list[Node] | None = None) -> list[Violation]:
     """All SHACL results for ``graph`` (empty when it conforms), sorted.
@@ -170,29 +193,21 @@ def validate(graph: Graph, shapes: Graph | None = None,
     _, report = shacl_report(graph, shapes, focus_nodes=focus_nodes)
     out: list[Violation] = []
     for result in report.objects(None, SH.result):  # not the nested sh:detail results
-        focus = report.value(result, SH.focusNode)
-        path = _path_predicate(report, report.value(result, SH.resultPath))
-        value = report.value(result, SH.value)
-        severity = report.value(result, SH.resultSeverity)
-        message = report.value(result, SH.resultMessage)
-        shape = report.value(result, SH.sourceShape)
-        local = ""
-        if isinstance(path, URIRef):
-            local = str(path).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-        field = FIELD_NAMES.get(local) or (_short(graph, path) if path is not None else "-")
-        out.append(Violation(
-            str(focus), describe(graph, focus) if focus is not None else "?", field,
-            str(message) if message is not None else "violates a constraint",
-            None if value is None else (str(value) if isinstance(value, Literal)
-                                        else _short(graph, value)),
-            str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
-            _short(shapes, shape) if shape is not None else ""))
-    return sorted(set(out), key=lambda v: (v.what, v.field, v.message, v.value or ""))
+        out.append(make_violation(
+            graph, shapes, report.value(result, SH.focusNode),
+            _path_predicate(report, report.value(result, SH.resultPath)),
+            report.value(result, SH.value), report.value(result, SH.resultSeverity),
+            report.value(result, SH.resultMessage), report.value(result, SH.sourceShape)))
+    return sort_violations(out)
 
 
 def check(graph: Graph, shapes: Graph | None = None) -> list[Violation]:
     """Raise :class:`ValidationFailed` on any violation; return warnings otherwise."""
-    results = validate(graph, shapes)
+    return raise_on_violations(validate(graph, shapes))
+
+
+def raise_on_violations(results: list[Violation]) -> list[Violation]:
+    """Raise :class:`ValidationFailed` if any result is a violation; else return them."""
     errors = [v for v in results if v.severity == "Violation"]
     if errors:
         raise ValidationFailed(errors)  # type: ignore[arg-type]
