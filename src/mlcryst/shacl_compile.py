@@ -136,12 +136,14 @@ class _Compiler:
                     f"{self.where(shape)}: only SPARQL targets (sh:select) are supported"
                 )
             parts.append(f"{{ {select} }}")
-        if len(parts) == 1:
-            return f"{{ {parts[0]} }}"
         # a node reached by two targets (a list cell is the subject of rdf:first and of
-        # rdf:rest) is one focus node: check it once
-        union = " UNION ".join(f"{{ {p} }}" for p in parts)
-        return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
+        # rdf:rest) is one focus node, checked once: each target keeps only the nodes that
+        # no earlier one reached (cheaper on Oxigraph than a DISTINCT over the union)
+        branches = []
+        for k, part in enumerate(parts):
+            earlier = "".join(f" FILTER NOT EXISTS {{ {p} }}" for p in parts[:k])
+            branches.append(f"{{ {part}{earlier} }}")
+        return " UNION ".join(branches)
 
     # --- constraints ----------------------------------------------------------------------
 
@@ -217,7 +219,11 @@ class _Compiler:
         for lst in g.objects(shape, SH["and"]):
             yield each("And", " && ".join(self.conforms(s, value) for s in self.items(lst)))
         for lst in g.objects(shape, SH["or"]):
-            yield each("Or", " || ".join(self.conforms(s, value) for s in self.items(lst)))
+            members = [self.witness(s, value) for s in self.items(lst)]
+            if top and all(members):  # each member holds when a pattern matches: MINUS each
+                yield "Or", values + " ".join(f"MINUS {{ {m} }}" for m in members), value
+            else:
+                yield each("Or", " || ".join(self.conforms(s, value) for s in self.items(lst)))
         for lst in g.objects(shape, SH.xone):
             count = " + ".join(f"IF({self.conforms(s, value)}, 1, 0)" for s in self.items(lst))
             yield each("Xone", f"({count}) = 1")
@@ -342,12 +348,37 @@ class _Compiler:
             raise ShapesError(
                 f"{self.where(shape)}: SHACL-SPARQL inside sh:node/sh:or/... is not supported"
             )
+        witness = self.witness(shape, var)
+        if witness is not None:
+            return f"EXISTS {{ {witness} }}"
         parts = [f"NOT EXISTS {{ {pattern} }}" for _, pattern, _ in self.constraints(shape, var)]
         for prop in self.g.objects(shape, SH.property):
             parts += [
                 f"NOT EXISTS {{ {pattern} }}" for _, pattern, _ in self.constraints(prop, var)
             ]
         return "(" + (" && ".join(parts) or "true") + ")"
+
+    def witness(self, shape: Node, var: str) -> str | None:
+        """A pattern that matches exactly when ``var`` conforms to ``shape``, for the simple
+        shapes that say "has a type" (one sh:class) or "has a value" (a path, sh:minCount 1);
+        None for any other shape."""
+        params = set(self.g.predicates(shape, None)) - NOT_PARAMETERS
+        if self.g.value(shape, SH.property) is not None:
+            return None
+        path = self.g.value(shape, SH.path)
+        if (
+            path is None
+            and params == {SH["class"]}
+            and len(list(self.g.objects(shape, SH["class"]))) == 1
+        ):
+            return f"{var} a/<{RDFS.subClassOf}>* {term(self.g.value(shape, SH['class']))}"
+        if (
+            path is not None
+            and params == {SH.minCount}
+            and self.g.value(shape, SH.minCount) == Literal(1)
+        ):
+            return f"{var} {self.path(path)} {self.fresh('w')}"
+        return None
 
     # --- whole checks ---------------------------------------------------------------------
 
