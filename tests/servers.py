@@ -258,22 +258,13 @@ def _bindings(result: Any) -> list[dict[str, Any]]:
 
 def oxigraph_rows(store: Any, text: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Answer ``text`` with embedded (in-process) Oxigraph: the reference for the servers."""
-    import pyoxigraph as ox
-
-    def to_rdflib(term: Any) -> Any:
-        if term is None:
-            return None
-        if isinstance(term, ox.NamedNode):
-            return URIRef(term.value)
-        if isinstance(term, ox.BlankNode):
-            return BNode(term.value)
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    from mlcryst.oxstore import to_rdflib
 
     solutions = store.query(text)
     names = [v.value for v in solutions.variables]
-    rows = [tuple(cell_key(to_rdflib(s[n])) for n in names) for s in solutions]
+    rows = [
+        tuple(cell_key(to_rdflib(s[n], keep_xsd_string=True)) for n in names) for s in solutions
+    ]
     return names, rows
 
 

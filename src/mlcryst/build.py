@@ -1,5 +1,15 @@
 """Stage 2: turn the checked records into one RDF graph (with the vocabularies it uses).
 
+One builder walks the records and states the triples; a *term factory* decides what a term is:
+
+* :class:`RdflibTerms`: rdflib terms, for :func:`build_triples` and :func:`build_graph` (the
+  small graph, validation and the networks work on rdflib);
+* :class:`NTriplesTerms`: N-Triples text, for :func:`build_ntriples`, which hands the data to
+  Oxigraph in chunks of lines (:func:`mlcryst.oxstore.build_store`): no rdflib term and no list
+  of every triple is made, which at 100k papers is most of the time and memory of a build.
+
+Both give the same graph (tests/test_stores.py compares them).
+
 >>> from mlcryst.load import load_dataset
 >>> g = build_graph(load_dataset())
 >>> from rdflib import URIRef
@@ -12,7 +22,10 @@ True
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
@@ -35,22 +48,39 @@ from .records import AuthorRef, Dataset, Paper, Reference, display_name
 from .resources import resource_dir
 from .tagging import PaperTags, tag_dataset, vocabulary_from_graph
 
+#: a term as the builder's factory makes it: an rdflib term or a piece of N-Triples text
+Term = Any
+Triple = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal]
+#: lines of N-Triples text handed over at a time by :func:`build_ntriples`
+CHUNK_LINES = 20_000
+#: an absolute IRI as N-Triples allows it between ``<>`` (no escapes)
+IRI_TEXT = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*\Z')
+
 
 class _Terms:
-    """A namespace whose terms are made once (rdflib makes a new URIRef on every access)."""
+    """A namespace whose terms are made once (rdflib makes a new URIRef on every access),
+    optionally converted by ``make`` (an IRI string -> the factory's term)."""
 
-    def __init__(self, ns: object) -> None:
+    def __init__(self, ns: object, make: Callable[[str], Term] | None = None) -> None:
         self._ns = ns
+        self._make = make
 
-    def __getattr__(self, name: str) -> URIRef:
+    def __getattr__(self, name: str) -> Term:
         term = getattr(self._ns, name)
+        if self._make is not None:
+            term = self._make(str(term))
         setattr(self, name, term)
-        return term  # type: ignore[no-any-return]
+        return term
 
 
+# fmt: off
+_NAMESPACES = {"DCAT": DCAT, "DCTERMS": DCTERMS, "FOAF": FOAF, "OWL": OWL, "PROV": PROV,
+               "RDF": RDF, "RDFS": RDFS, "SKOS": SKOS, "XSD": XSD, "BIBO": BIBO, "BIRO": BIRO,
+               "CITO": CITO, "CSVW": CSVW, "DCMITYPE": DCMITYPE, "FABIO": FABIO, "MLC": MLC,
+               "PRISM": PRISM}
 (DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD, BIBO, BIRO, CITO, CSVW, DCMITYPE, FABIO,
- MLC, PRISM) = (_Terms(ns) for ns in (DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD, BIBO,
-                                      BIRO, CITO, CSVW, DCMITYPE, FABIO, MLC, PRISM))
+ MLC, PRISM) = (_Terms(ns) for ns in _NAMESPACES.values())
+# fmt: on
 _LITERALS: dict[object, Literal] = {}
 
 
@@ -79,6 +109,102 @@ REFERENCE_CLASSES = {
 }
 
 
+class _Vocabulary:
+    """The namespaces of the builder (``n.RDF.type``), their terms made by one factory."""
+
+    def __init__(self, make: Callable[[str], Term] | None) -> None:
+        module = globals()
+        for name, ns in _NAMESPACES.items():  # rdflib terms: the module's (made-once) terms
+            setattr(self, name, module[name] if make is None else _Terms(ns, make))
+
+    def __getattr__(self, name: str) -> Any:  # (the namespaces are set in __init__)
+        raise AttributeError(name)
+
+
+class RdflibTerms:
+    """The builder's term factory for rdflib terms."""
+
+    #: None: the namespace terms are the module's rdflib terms
+    make_namespace_term: Callable[[str], Term] | None = None
+
+    iri = staticmethod(URIRef)
+    text = staticmethod(Literal)  # a plain (xsd:string) literal
+    bnode = staticmethod(BNode)
+
+    @staticmethod
+    def en(value: str) -> Literal:
+        """A literal tagged ``@en``."""
+        return Literal(value, lang="en")
+
+    @staticmethod
+    def integer(value: int) -> Literal:
+        """An ``xsd:integer`` literal."""
+        return _lit(value)
+
+    @staticmethod
+    def year(value: int) -> Literal:
+        """An ``xsd:gYear`` literal (four digits)."""
+        return _year(value)
+
+    @staticmethod
+    def node(term: URIRef) -> URIRef:
+        """An rdflib IRI (a tag's concept) as this factory's term."""
+        return term
+
+
+_XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+_XSD_GYEAR = "http://www.w3.org/2001/XMLSchema#gYear"
+
+
+def nt_escape(value: str) -> str:
+    """The characters N-Triples requires escaped in a string (as rdflib's serialiser does)."""
+    if "\\" in value or '"' in value or "\n" in value or "\r" in value:
+        return (
+            value.replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return value
+
+
+class NTriplesTerms:
+    """The builder's term factory for N-Triples text: a term is the text that stands for it in
+    an N-Triples line (``<iri>``, ``"text"@en``, ``_:b12``)."""
+
+    def __init__(self) -> None:
+        self._bnodes = 0
+        self.make_namespace_term = self.iri
+
+    @staticmethod
+    def iri(value: str) -> str:
+        return f"<{value}>"
+
+    @staticmethod
+    def text(value: str) -> str:
+        return f'"{nt_escape(value)}"'
+
+    @staticmethod
+    def en(value: str) -> str:
+        return f'"{nt_escape(value)}"@en'
+
+    @staticmethod
+    def integer(value: int) -> str:
+        return f'"{int(value)}"^^<{_XSD_INTEGER}>'
+
+    @staticmethod
+    def year(value: int) -> str:
+        return f'"{value:04d}"^^<{_XSD_GYEAR}>'
+
+    @staticmethod
+    def node(term: URIRef) -> str:
+        return f"<{term}>"
+
+    def bnode(self) -> str:
+        self._bnodes += 1
+        return f"_:b{self._bnodes}"
+
+
 def load_vocabularies(folder: Path | None = None) -> Graph:
     """Parse every ``ontology/*.ttl`` (our ontology and the two SKOS schemes)."""
     folder = folder or resource_dir("ontology")
@@ -91,9 +217,13 @@ def load_vocabularies(folder: Path | None = None) -> Graph:
     return graph
 
 
-def build_graph(ds: Dataset, base: str | None = None, vocabularies: Graph | None = None,
-                tags: dict[str, PaperTags] | None = None,
-                triples: list[Triple] | None = None) -> Graph:
+def build_graph(
+    ds: Dataset,
+    base: str | None = None,
+    vocabularies: Graph | None = None,
+    tags: dict[str, PaperTags] | None = None,
+    triples: list[Triple] | None = None,
+) -> Graph:
     """Build the knowledge graph of ``ds`` under the IRI ``base``.
 
     The vocabularies (``ontology/*.ttl`` unless given) are part of the result, so the graph
@@ -109,8 +239,12 @@ def build_graph(ds: Dataset, base: str | None = None, vocabularies: Graph | None
     return g
 
 
-def build_triples(ds: Dataset, base: str | None = None, vocabularies: Graph | None = None,
-                  tags: dict[str, PaperTags] | None = None) -> list[Triple]:
+def build_triples(
+    ds: Dataset,
+    base: str | None = None,
+    vocabularies: Graph | None = None,
+    tags: dict[str, PaperTags] | None = None,
+) -> list[Triple]:
     """The data triples of ``ds`` (without the vocabularies), in build order, as a list.
 
     Bulk-loading one list is much faster than adding triples one by one, and lets another
@@ -119,22 +253,96 @@ def build_triples(ds: Dataset, base: str | None = None, vocabularies: Graph | No
     vocab_graph = vocabularies if vocabularies is not None else load_vocabularies()
     if tags is None:
         tags = tag_dataset(ds, vocabulary_from_graph(vocab_graph))
-    builder = _Builder(ds, Iris(base), vocab_graph, tags)
+    builder = _Builder(ds, Iris(base), vocab_graph, tags, RdflibTerms())
     builder.run()
     return builder.triples
 
 
-Triple = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal]
+def build_ntriples(
+    ds: Dataset,
+    emit: Callable[[bytes], object],
+    base: str | None = None,
+    vocabularies: Graph | None = None,
+    tags: dict[str, PaperTags] | None = None,
+    chunk_lines: int = CHUNK_LINES,
+) -> int:
+    """The data triples of ``ds`` (without the vocabularies) as N-Triples text, in build order.
+
+    ``emit`` is called with UTF-8 chunks of whole lines (about ``chunk_lines`` lines each), so
+    the text can be parsed while it is made and is never held whole. Blank nodes are labelled
+    ``_:b1``, ``_:b2``, …: one label is one node across all chunks, so the chunks must go to
+    one parser (``Store.load`` of the concatenation, as
+    :func:`mlcryst.oxstore.build_store` does). Returns the number of lines written (a triple
+    stated twice is written twice; a store keeps it once).
+    """
+    vocab_graph = vocabularies if vocabularies is not None else load_vocabularies()
+    if tags is None:
+        tags = tag_dataset(ds, vocabulary_from_graph(vocab_graph))
+    terms = NTriplesTerms()
+    builder = _Builder(ds, Iris(base, make=terms.iri), vocab_graph, tags, terms, emit, chunk_lines)
+    builder.run()
+    return builder.written
 
 
 class _Builder:
-    def __init__(self, ds: Dataset, iris: Iris, vocab: Graph, tags: dict[str, PaperTags]) -> None:
+    """States the triples of a dataset, with terms made by ``terms`` (see the module docstring).
+
+    Without ``emit`` the triples are collected in :attr:`triples`; with it they are written as
+    N-Triples lines and handed to ``emit`` in chunks (``terms`` must then make N-Triples text).
+    """
+
+    def __init__(
+        self,
+        ds: Dataset,
+        iris: Iris,
+        vocab: Graph,
+        tags: dict[str, PaperTags],
+        terms: Any,
+        emit: Callable[[bytes], object] | None = None,
+        chunk_lines: int = CHUNK_LINES,
+    ) -> None:
         self.ds, self.iris, self.vocab, self.tags = ds, iris, vocab, tags
+        self.t = terms
+        self.n = _Vocabulary(terms.make_namespace_term)
         self.triples: list[Triple] = []
-        self.add = lambda s, p, o: self.triples.append((s, p, o))
-        self.people_done: dict[str, URIRef] = {}
-        self.journal_iris: dict[str, URIRef] = {}
-        self.paper_by_ref: dict[str, URIRef] = {}
+        self.lines: list[str] = []
+        self.emit, self.chunk_lines, self.written = emit, chunk_lines, 0
+        if emit is None:
+            append = self.triples.append
+            self.add: Callable[[Term, Term, Term], None] = lambda s, p, o: append((s, p, o))
+        else:
+            put = self.lines.append
+            self.add = lambda s, p, o: put(f"{s} {p} {o} .\n")
+        self.people_done: dict[str, Term] = {}
+        self.journal_iris: dict[str, Term] = {}
+        self.paper_by_ref: dict[str, Term] = {}
+
+    def url(self, value: str, record: Any, what: str, field: str) -> Term:
+        """An IRI written in the data (a homepage, a URL), checked (see :meth:`checked`)."""
+        return self.checked(self.t.iri(value), record, what, field)
+
+    def checked(self, node: Term, record: Any, what: str, field: str) -> Term:
+        """``node``, an IRI made from the data, checked when it is N-Triples text: Oxigraph
+        parses the builder's text leniently, without checking IRIs, so the few IRIs not
+        minted from checked slugs (URLs, catalogue keys) are checked here. rdflib terms keep
+        rdflib's leniency."""
+        if self.emit is not None and not IRI_TEXT.match(node[1:-1]):
+            raise DataError(
+                f"{node[1:-1]!r} is not an absolute IRI (no spaces, quotes, <>{{}}|^` or "
+                "backslash)",
+                file=record.where.file,
+                line=record.where.line,
+                record=what,
+                field=field,
+            )
+        return node
+
+    def flush(self, at_least: int = 0) -> None:
+        """Hand the lines made so far to ``emit`` (when there are ``at_least`` of them)."""
+        if self.emit is not None and self.lines and len(self.lines) >= at_least:
+            self.written += len(self.lines)
+            self.emit("".join(self.lines).encode("utf-8"))
+            self.lines.clear()
 
     def run(self) -> None:
         self.dataset_description()
@@ -145,41 +353,51 @@ class _Builder:
         collection = self.iris.collection()
         for paper in self.ds.papers:
             self.paper(paper, table, collection)
+            self.flush(self.chunk_lines)
         self.references(editorial)
         self.catalogue(editorial)
+        self.flush()
 
     def dataset_description(self) -> None:
+        n, t = self.n, self.t
         d = self.iris.dataset()
-        self.add(d, RDF.type, DCAT.Dataset)
-        self.add(d, DCTERMS.title, Literal("mlcryst knowledge graph", lang="en"))
-        self.add(d, DCTERMS.description, Literal(
-            "Papers on machine learning in crystallography, their authors, journals, methods, "
-            "problems and data sources, from the IUCr virtual-collection editorial by Billinge "
-            "& Proffen.", lang="en"))
-        self.add(d, OWL.versionInfo, Literal(__version__))
-        self.add(d, PROV.wasDerivedFrom, self.iris.editorial())
-        self.add(d, DCTERMS.conformsTo, URIRef("https://w3id.org/mlcryst/ontology"))
+        self.add(d, n.RDF.type, n.DCAT.Dataset)
+        self.add(d, n.DCTERMS.title, t.en("mlcryst knowledge graph"))
+        self.add(
+            d,
+            n.DCTERMS.description,
+            t.en(
+                "Papers on machine learning in crystallography, their authors, journals, methods, "
+                "problems and data sources, from the IUCr virtual-collection editorial by Billinge "
+                "& Proffen."
+            ),
+        )
+        self.add(d, n.OWL.versionInfo, t.text(__version__))
+        self.add(d, n.PROV.wasDerivedFrom, self.iris.editorial())
+        self.add(d, n.DCTERMS.conformsTo, t.iri("https://w3id.org/mlcryst/ontology"))
 
-    def journal(self, key: str) -> URIRef:
+    def journal(self, key: str) -> Term:
+        n, t = self.n, self.t
         j = self.ds.journals[key]
         node = self.iris.journal(key)
-        self.add(node, RDF.type, FABIO.Journal)
-        self.add(node, DCTERMS.title, Literal(j.title))
-        self.add(node, FABIO.hasShortTitle, Literal(j.abbreviation))
-        self.add(node, RDFS.label, Literal(j.title))
+        self.add(node, n.RDF.type, n.FABIO.Journal)
+        self.add(node, n.DCTERMS.title, t.text(j.title))
+        self.add(node, n.FABIO.hasShortTitle, t.text(j.abbreviation))
+        self.add(node, n.RDFS.label, t.text(j.title))
         if j.first_year is not None and j.first_volume is not None:
-            year = Literal(f"{j.first_year:04d}", datatype=XSD.gYear)
-            self.add(node, MLC.firstPublicationYear, year)
-            self.add(node, MLC.firstVolume, Literal(j.first_volume))
+            year = t.year(j.first_year)
+            self.add(node, n.MLC.firstPublicationYear, year)
+            self.add(node, n.MLC.firstVolume, t.integer(j.first_volume))
         return node
 
-    def journal_iri(self, key: str) -> URIRef:
+    def journal_iri(self, key: str) -> Term:
         node = self.journal_iris.get(key)
         if node is None:
             node = self.journal_iris[key] = self.iris.journal(key)
         return node
 
-    def person(self, ref: AuthorRef) -> URIRef:
+    def person(self, ref: AuthorRef) -> Term:
+        n, t = self.n, self.t
         done = self.people_done.get(ref.person)
         if done is not None:
             return done
@@ -187,187 +405,216 @@ class _Builder:
         node = self.iris.person(p.id, organization=p.is_organization)
         self.people_done[p.id] = node
         if p.is_organization:
-            self.add(node, RDF.type, FOAF.Organization)
-            self.add(node, FOAF.name, Literal(p.name))
-            self.add(node, RDFS.label, Literal(p.name))
+            self.add(node, n.RDF.type, n.FOAF.Organization)
+            self.add(node, n.FOAF.name, t.text(p.name))
+            self.add(node, n.RDFS.label, t.text(p.name))
             return node
-        self.add(node, RDF.type, FOAF.Person)
-        self.add(node, FOAF.familyName, Literal(p.family_name))
-        self.add(node, FOAF.name, Literal(display_name(p.name)))
-        self.add(node, RDFS.label, Literal(p.name))
+        self.add(node, n.RDF.type, n.FOAF.Person)
+        self.add(node, n.FOAF.familyName, t.text(p.family_name))
+        self.add(node, n.FOAF.name, t.text(display_name(p.name)))
+        self.add(node, n.RDFS.label, t.text(p.name))
         if p.given_name:
-            self.add(node, FOAF.givenName, Literal(p.given_name))
+            self.add(node, n.FOAF.givenName, t.text(p.given_name))
         for v in p.variants:
-            self.add(node, SKOS.altLabel, Literal(v.form))
+            self.add(node, n.SKOS.altLabel, t.text(v.form))
         if p.note:
-            self.add(node, SKOS.editorialNote, Literal(p.note, lang="en"))
+            self.add(node, n.SKOS.editorialNote, t.en(p.note))
         return node
 
-    def author_list(self, work: URIRef, authors: tuple[AuthorRef, ...]) -> None:
+    def author_list(self, work: Term, authors: tuple[AuthorRef, ...]) -> None:
+        n, t = self.n, self.t
         people = [self.person(a) for a in authors]
         for node in people:
-            self.add(work, DCTERMS.creator, node)
-        head = cell = BNode()
+            self.add(work, n.DCTERMS.creator, node)
+        head = cell = t.bnode()
         for i, node in enumerate(people):  # an rdf:List, as rdflib.collection.Collection makes
             if i:
-                nxt = BNode()
-                self.add(cell, RDF.rest, nxt)
+                nxt = t.bnode()
+                self.add(cell, n.RDF.rest, nxt)
                 cell = nxt
-            self.add(cell, RDF.first, node)
-        self.add(cell, RDF.rest, RDF.nil)
-        self.add(work, BIBO.authorList, head)
+            self.add(cell, n.RDF.first, node)
+        self.add(cell, n.RDF.rest, n.RDF.nil)
+        self.add(work, n.BIBO.authorList, head)
 
-    def editorial(self) -> URIRef:
+    def editorial(self) -> Term:
+        n, t = self.n, self.t
         e = self.ds.editorial
         node = self.iris.editorial()
-        self.add(node, RDF.type, FABIO.Editorial)
-        self.add(node, DCTERMS.title, Literal(e.title, lang="en"))
-        self.add(node, RDFS.label, Literal(f"{e.title} (editorial)", lang="en"))
+        self.add(node, n.RDF.type, n.FABIO.Editorial)
+        self.add(node, n.DCTERMS.title, t.en(e.title))
+        self.add(node, n.RDFS.label, t.en(f"{e.title} (editorial)"))
         self.author_list(node, e.authors)
         for kw in e.keywords:
-            self.add(node, PRISM.keyword, Literal(kw, lang="en"))
+            self.add(node, n.PRISM.keyword, t.en(kw))
         coll = self.iris.collection()
-        self.add(coll, RDF.type, DCMITYPE.Collection)
-        self.add(coll, DCTERMS.title, Literal(e.collection_title, lang="en"))
-        self.add(coll, RDFS.label, Literal(e.collection_title, lang="en"))
-        self.add(coll, FOAF.homepage, URIRef(e.collection_url))
-        self.add(node, CITO.describes, coll)
-        self.add(node, RDFS.seeAlso, URIRef(e.related_collection_url))
+        self.add(coll, n.RDF.type, n.DCMITYPE.Collection)
+        self.add(coll, n.DCTERMS.title, t.en(e.collection_title))
+        self.add(coll, n.RDFS.label, t.en(e.collection_title))
+        self.add(
+            coll, n.FOAF.homepage, self.url(e.collection_url, e, "editorial", "collection_url")
+        )
+        self.add(node, n.CITO.describes, coll)
+        self.add(
+            node,
+            n.RDFS.seeAlso,
+            self.url(e.related_collection_url, e, "editorial", "related_collection_url"),
+        )
         return node
 
-    def table(self, editorial: URIRef) -> URIRef:
+    def table(self, editorial: Term) -> Term:
+        n, t = self.n, self.t
         e = self.ds.editorial
         table = self.iris.table()
-        self.add(table, RDF.type, CSVW.Table)
-        self.add(table, DCTERMS.isPartOf, editorial)
-        self.add(table, DCTERMS.title, Literal("Table 1", lang="en"))
-        self.add(table, DCTERMS.description, Literal(e.table_caption, lang="en"))
+        self.add(table, n.RDF.type, n.CSVW.Table)
+        self.add(table, n.DCTERMS.isPartOf, editorial)
+        self.add(table, n.DCTERMS.title, t.en("Table 1"))
+        self.add(table, n.DCTERMS.description, t.en(e.table_caption))
         scheme = self.iris.abbreviations()
-        self.add(scheme, RDF.type, SKOS.ConceptScheme)
-        self.add(scheme, SKOS.prefLabel, Literal("Abbreviations of Table 1", lang="en"))
-        self.add(table, DCTERMS.references, scheme)
+        self.add(scheme, n.RDF.type, n.SKOS.ConceptScheme)
+        self.add(scheme, n.SKOS.prefLabel, t.en("Abbreviations of Table 1"))
+        self.add(table, n.DCTERMS.references, scheme)
         for abbr, meaning in e.abbreviations:
             node = self.iris.abbreviation(abbr)
-            self.add(node, RDF.type, SKOS.Concept)
-            self.add(node, SKOS.inScheme, scheme)
-            self.add(node, SKOS.topConceptOf, scheme)
-            self.add(node, SKOS.notation, Literal(abbr))
-            self.add(node, SKOS.prefLabel, Literal(meaning, lang="en"))
+            self.add(node, n.RDF.type, n.SKOS.Concept)
+            self.add(node, n.SKOS.inScheme, scheme)
+            self.add(node, n.SKOS.topConceptOf, scheme)
+            self.add(node, n.SKOS.notation, t.text(abbr))
+            self.add(node, n.SKOS.prefLabel, t.en(meaning))
         return table
 
-    def paper(self, paper: Paper, table: URIRef, collection: URIRef) -> None:
+    def paper(self, paper: Paper, table: Term, collection: Term) -> None:
+        n, t = self.n, self.t
         node = self.iris.paper(paper.key)
-        self.add(node, RDF.type, FABIO.JournalArticle)
-        self.add(node, RDFS.label, Literal(paper.short_label()))
-        self.add(node, FABIO.hasPublicationYear, _year(paper.year))
-        self.add(node, PRISM.volume, _lit(paper.volume))
-        self.add(node, PRISM.startingPage, _lit(paper.first_page))
-        self.add(node, PRISM.endingPage, _lit(paper.last_page))
-        self.add(node, DCTERMS.isPartOf, self.journal_iri(paper.journal))
-        self.add(node, DCTERMS.bibliographicCitation, Literal(self.ds.citation(paper)))
-        self.add(node, MLC.problemStatement, Literal(paper.problem))
-        self.add(node, MLC.approachStatement, Literal(paper.approach))
+        self.add(node, n.RDF.type, n.FABIO.JournalArticle)
+        self.add(node, n.RDFS.label, t.text(paper.short_label()))
+        self.add(node, n.FABIO.hasPublicationYear, t.year(paper.year))
+        self.add(node, n.PRISM.volume, t.integer(paper.volume))
+        self.add(node, n.PRISM.startingPage, t.integer(paper.first_page))
+        self.add(node, n.PRISM.endingPage, t.integer(paper.last_page))
+        self.add(node, n.DCTERMS.isPartOf, self.journal_iri(paper.journal))
+        self.add(node, n.DCTERMS.bibliographicCitation, t.text(self.ds.citation(paper)))
+        self.add(node, n.MLC.problemStatement, t.text(paper.problem))
+        self.add(node, n.MLC.approachStatement, t.text(paper.approach))
         if paper.title:
-            self.add(node, DCTERMS.title, Literal(paper.title))
+            self.add(node, n.DCTERMS.title, t.text(paper.title))
         if paper.doi:
-            self.add(node, PRISM.doi, Literal(paper.doi))
+            self.add(node, n.PRISM.doi, t.text(paper.doi))
         self.author_list(node, paper.authors)
         tags = self.tags[paper.key]
         for c in tags.methods:
-            self.add(node, MLC.usesMethod, c)
+            self.add(node, n.MLC.usesMethod, t.node(c))
         for c in tags.problems:
-            self.add(node, MLC.addressesProblem, c)
+            self.add(node, n.MLC.addressesProblem, t.node(c))
         for key in paper.data_sources:
-            self.add(node, CITO.citesAsDataSource, self.iris.database(key))
+            self.add(node, n.CITO.citesAsDataSource, self.iris.database(key))
         if paper.row is not None:
             row = self.iris.row(paper.row)
-            self.add(row, RDF.type, CSVW.Row)
-            self.add(row, CSVW.rownum, Literal(paper.row))
-            self.add(row, CSVW.describes, node)
-            self.add(table, CSVW.row, row)
-            self.add(node, PROV.wasDerivedFrom, row)
-            self.add(collection, DCTERMS.hasPart, node)
+            self.add(row, n.RDF.type, n.CSVW.Row)
+            self.add(row, n.CSVW.rownum, t.integer(paper.row))
+            self.add(row, n.CSVW.describes, node)
+            self.add(table, n.CSVW.row, row)
+            self.add(node, n.PROV.wasDerivedFrom, row)
+            self.add(collection, n.DCTERMS.hasPart, node)
         elif paper.source:
-            self.add(node, DCTERMS.source, Literal(paper.source))
+            self.add(node, n.DCTERMS.source, t.text(paper.source))
 
-    def references(self, editorial: URIRef) -> None:
+    def references(self, editorial: Term) -> None:
+        n, t = self.n, self.t
         papers = {(p.journal, p.volume, p.first_page): p for p in self.ds.papers}
         for r in self.ds.references:
             work = self.reference_work(r, papers)
             self.paper_by_ref[r.key] = work
             entry = self.iris.reference(r.key)
-            self.add(entry, RDF.type, BIRO.BibliographicReference)
-            self.add(entry, DCTERMS.isPartOf, editorial)
-            self.add(entry, DCTERMS.bibliographicCitation, Literal(r.citation))
-            self.add(entry, BIRO.references, work)
-            self.add(editorial, CITO.cites, work)
+            self.add(entry, n.RDF.type, n.BIRO.BibliographicReference)
+            self.add(entry, n.DCTERMS.isPartOf, editorial)
+            self.add(entry, n.DCTERMS.bibliographicCitation, t.text(r.citation))
+            self.add(entry, n.BIRO.references, work)
+            self.add(editorial, n.CITO.cites, work)
 
-    def reference_work(self, r: Reference, papers: dict[tuple[str, int, int], Paper]) -> URIRef:
+    def reference_work(self, r: Reference, papers: dict[tuple[str, int, int], Paper]) -> Term:
+        n, t = self.n, self.t
         if r.table1 and r.journal and r.volume and r.first_page:
             return self.iris.paper(papers[r.journal, r.volume, int(r.first_page)].key)
         work = self.iris.work(r.key)
-        self.add(work, RDF.type, REFERENCE_CLASSES[r.type])
-        self.add(work, DCTERMS.bibliographicCitation, Literal(r.citation))
-        self.add(work, FABIO.hasPublicationYear, Literal(f"{r.year:04d}", datatype=XSD.gYear))
+        self.add(work, n.RDF.type, t.node(REFERENCE_CLASSES[r.type]))
+        self.add(work, n.DCTERMS.bibliographicCitation, t.text(r.citation))
+        self.add(work, n.FABIO.hasPublicationYear, t.year(r.year))
         self.author_list(work, r.authors)
         fams = [self.ds.people[a.person].family_name for a in r.authors]
-        who = fams[0] if len(fams) == 1 else (
-            f"{fams[0]} & {fams[1]}" if len(fams) == 2 else f"{fams[0]} et al.")
-        self.add(work, RDFS.label, Literal(f"{who} ({r.year}{r.year_suffix})"))
+        who = (
+            fams[0]
+            if len(fams) == 1
+            else (f"{fams[0]} & {fams[1]}" if len(fams) == 2 else f"{fams[0]} et al.")
+        )
+        self.add(work, n.RDFS.label, t.text(f"{who} ({r.year}{r.year_suffix})"))
         if r.journal:
-            self.add(work, DCTERMS.isPartOf, self.iris.journal(r.journal))
+            self.add(work, n.DCTERMS.isPartOf, self.iris.journal(r.journal))
         if r.volume:
-            self.add(work, PRISM.volume, Literal(r.volume))
+            self.add(work, n.PRISM.volume, t.integer(r.volume))
         if r.pages:
             first, _, last = r.pages.partition("–")
             if last and first.isdigit() and last.isdigit():
-                self.add(work, PRISM.startingPage, Literal(int(first)))
-                self.add(work, PRISM.endingPage, Literal(int(last)))
+                self.add(work, n.PRISM.startingPage, t.integer(int(first)))
+                self.add(work, n.PRISM.endingPage, t.integer(int(last)))
             else:
-                self.add(work, PRISM.pageRange, Literal(r.pages))
-        for prop, value in ((DCTERMS.title, r.title), (DCTERMS.publisher, r.publisher),
-                            (PRISM.doi, r.doi), (DCTERMS.identifier, r.identifier),
-                            (SKOS.note, r.note)):
+                self.add(work, n.PRISM.pageRange, t.text(r.pages))
+        for prop, value in (
+            (n.DCTERMS.title, r.title),
+            (n.DCTERMS.publisher, r.publisher),
+            (n.PRISM.doi, r.doi),
+            (n.DCTERMS.identifier, r.identifier),
+            (n.SKOS.note, r.note),
+        ):
             if value:
-                self.add(work, prop, Literal(value))
+                self.add(work, prop, t.text(value))
         if r.url:
-            self.add(work, FOAF.homepage, URIRef(r.url))
+            self.add(work, n.FOAF.homepage, self.url(r.url, r, f"reference {r.key}", "url"))
         return work
 
-    def catalogue(self, editorial: URIRef) -> None:
+    def catalogue(self, editorial: Term) -> None:
+        n, t = self.n, self.t
         for d in self.ds.databases.values():
-            node = self.iris.database(d.key)
-            self.add(node, RDF.type, DCAT.Dataset)
-            self.add(node, DCTERMS.title, Literal(d.title))
-            self.add(node, RDFS.label, Literal(d.acronym))
-            self.add(node, SKOS.altLabel, Literal(d.acronym))
-            self.add(self.paper_by_ref[d.described_by], CITO.describes, node)
-            self.add(editorial, CITO.discusses, node)
+            node = self.checked(self.iris.database(d.key), d, f"database {d.key}", "key")
+            self.add(node, n.RDF.type, n.DCAT.Dataset)
+            self.add(node, n.DCTERMS.title, t.text(d.title))
+            self.add(node, n.RDFS.label, t.text(d.acronym))
+            self.add(node, n.SKOS.altLabel, t.text(d.acronym))
+            self.add(self.paper_by_ref[d.described_by], n.CITO.describes, node)
+            self.add(editorial, n.CITO.discusses, node)
         for s in self.ds.standards.values():
-            node = self.iris.standard(s.key)
-            self.add(node, RDF.type, DCTERMS.Standard)
-            self.add(node, DCTERMS.title, Literal(s.title))
-            self.add(node, RDFS.label, Literal(s.acronym))
-            self.add(node, SKOS.altLabel, Literal(s.acronym))
-            self.add(editorial, CITO.discusses, node)
+            node = self.checked(self.iris.standard(s.key), s, f"standard {s.key}", "key")
+            self.add(node, n.RDF.type, n.DCTERMS.Standard)
+            self.add(node, n.DCTERMS.title, t.text(s.title))
+            self.add(node, n.RDFS.label, t.text(s.acronym))
+            self.add(node, n.SKOS.altLabel, t.text(s.acronym))
+            self.add(editorial, n.CITO.discusses, node)
         for sw in self.ds.software.values():
-            node = self.iris.software(sw.key)
-            self.add(node, RDF.type, FABIO.ComputerProgram)
-            self.add(node, DCTERMS.title, Literal(sw.title))
-            self.add(node, RDFS.label, Literal(sw.title))
-            self.add(editorial, CITO.discusses, node)
+            node = self.checked(self.iris.software(sw.key), sw, f"software {sw.key}", "key")
+            self.add(node, n.RDF.type, n.FABIO.ComputerProgram)
+            self.add(node, n.DCTERMS.title, t.text(sw.title))
+            self.add(node, n.RDFS.label, t.text(sw.title))
+            self.add(editorial, n.CITO.discusses, node)
             if sw.homepage:
-                self.add(node, FOAF.homepage, URIRef(sw.homepage))
+                self.add(
+                    node,
+                    n.FOAF.homepage,
+                    self.url(sw.homepage, sw, f"software {sw.key}", "homepage"),
+                )
             if sw.described_by:
-                self.add(self.paper_by_ref[sw.described_by], CITO.describes, node)
+                self.add(self.paper_by_ref[sw.described_by], n.CITO.describes, node)
             if sw.derived_from:
-                self.add(node, PROV.wasDerivedFrom, self.paper_by_ref[sw.derived_from])
+                self.add(node, n.PROV.wasDerivedFrom, self.paper_by_ref[sw.derived_from])
             if sw.method:
                 concept = URIRef(f"https://w3id.org/mlcryst/method/{sw.method}")
                 if (concept, RDF.type, SKOS.Concept) not in self.vocab:
-                    raise DataError(f"unknown method concept {sw.method!r}", file=sw.where.file,
-                                    line=sw.where.line, record=f"software {sw.key}", field="method")
-                self.add(node, MLC.implementsMethod, concept)
+                    raise DataError(
+                        f"unknown method concept {sw.method!r}",
+                        file=sw.where.file,
+                        line=sw.where.line,
+                        record=f"software {sw.key}",
+                        field="method",
+                    )
+                self.add(node, n.MLC.implementsMethod, t.node(concept))
                 for paper in self.ds.papers:
                     if concept in self.tags[paper.key].methods:
-                        self.add(self.iris.paper(paper.key), MLC.usesSoftware, node)
+                        self.add(self.iris.paper(paper.key), n.MLC.usesSoftware, node)

@@ -84,8 +84,9 @@ def _tree_labels(graph: Graph) -> dict[BNode, BNode] | None:
     return names
 
 
-def _walk_named(b: BNode, parents: dict[BNode, tuple[Node, Node]], names: dict[BNode, BNode]
-                ) -> BNode | None:
+def _walk_named(
+    b: BNode, parents: dict[BNode, tuple[Node, Node]], names: dict[BNode, BNode]
+) -> BNode | None:
     """Name ``b`` iteratively (lists are long chains of rdf:rest) then return its label."""
     chain = []
     cur: Node = b
@@ -148,8 +149,12 @@ def _sorted_jsonld(node: object, in_list: bool = False) -> object:
     return node
 
 
-def write_outputs(graph: Graph, out_dir: Path | str, formats: tuple[str, ...] = BUILD_FORMATS,
-                  stem: str = "mlcryst") -> list[Path]:
+def write_outputs(
+    graph: Graph,
+    out_dir: Path | str,
+    formats: tuple[str, ...] = BUILD_FORMATS,
+    stem: str = "mlcryst",
+) -> list[Path]:
     """Write the graph in each format, plus the JSON-LD context; all or nothing is produced."""
     out = Path(out_dir)
     g = canonical(graph)

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from rdflib import URIRef
@@ -19,9 +21,13 @@ from .records import slug
 
 
 class Iris:
-    """Mints IRIs for data items under ``base`` (which must end in ``/`` or ``#``)."""
+    """Mints IRIs for data items under ``base`` (which must end in ``/`` or ``#``).
 
-    def __init__(self, base: str | None = None) -> None:
+    ``make`` turns the IRI string into the term returned: an rdflib ``URIRef`` by default;
+    :class:`mlcryst.build.NTriplesTerms` passes its own (N-Triples text ``<iri>``).
+    """
+
+    def __init__(self, base: str | None = None, make: Callable[[str], Any] = URIRef) -> None:
         base = base or DEFAULT_BASE
         parts = urlsplit(base)
         absolute = parts.netloc or parts.scheme == "urn"
@@ -30,9 +36,10 @@ class Iris:
         if not base.endswith(("/", "#")):
             base += "/"
         self.base = base
+        self.make = make
 
     def _iri(self, *segments: str) -> URIRef:
-        return URIRef(self.base + "/".join(segments))
+        return self.make(self.base + "/".join(segments))  # type: ignore[no-any-return]
 
     def dataset(self) -> URIRef:
         return self._iri("dataset")

@@ -16,17 +16,15 @@ urn:x  1
 
 from __future__ import annotations
 
-import shutil
-
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.query import Result
 
 from .errors import QueryError
+from .texttable import aligned
 
 #: --format choices; the last four are the SPARQL 1.1 results formats.
 FORMATS = ("table", "csv", "tsv", "json", "xml")
-MAX_CELL = 70
 
 
 def _cell(term: object, graph: Graph | None) -> str:
@@ -44,15 +42,6 @@ def _cell(term: object, graph: Graph | None) -> str:
     if isinstance(term, Literal):
         return str(term)
     return str(term)
-
-
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    if len(text) <= width:
-        return text
-    if "://" in text and " " not in text:
-        return "…" + text[len(text) - width + 1 :]  # an IRI: its end tells IRIs apart
-    return text[: width - 1] + "…"
 
 
 def _escape(text: str) -> str:
@@ -100,18 +89,7 @@ def table(result: Result, graph: Graph | None = None, width: int | None = None) 
         return ("true" if result.askAnswer else "false") + "\n"
     names = [str(v) for v in result.vars or []]
     body = [[_cell(row[i], graph) for i in range(len(names))] for row in result]  # type: ignore[index]
-    total = width or shutil.get_terminal_size((120, 24)).columns
-    limit = max(12, min(MAX_CELL, (total - 2 * len(names)) // max(1, len(names)) * 2))
-    body = [[_clip(c, limit) for c in row] for row in body]
-    widths = [max([len(n)] + [len(r[i]) for r in body]) for i, n in enumerate(names)]
-    lines = [
-        "  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip(),
-        "  ".join("-" * w for w in widths),
-    ]
-    lines += [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in body
-    ]
-    return "\n".join(lines) + "\n"
+    return aligned(names, body, width)
 
 
 def render(result: Result, fmt: str, graph: Graph | None = None) -> str:
