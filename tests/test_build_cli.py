@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from rdflib import Graph
+from rdflib.compare import isomorphic
 
 from mlcryst.cli import main
 from mlcryst.export import CONTEXT_FILE
@@ -22,10 +23,12 @@ from mlcryst.export import CONTEXT_FILE
 OUTPUTS = ("mlcryst.ttl", "mlcryst.nt", "mlcryst.jsonld", CONTEXT_FILE)
 
 
-def build(runner: CliRunner, out: Path, data: Path | None = None) -> Result:
+def build(runner: CliRunner, out: Path, data: Path | None = None, store: str = "auto") -> Result:
     """``mlcryst build`` without the page and figures (slow, and not what these tests check)."""
-    args = ["build", "--no-visuals", "--out", str(out)] + (["--data", str(data)] if data else [])
-    return runner.invoke(main, args, catch_exceptions=False)
+    args = ["build", "--no-visuals", "--out", str(out), "--store", store]
+    return runner.invoke(
+        main, args + (["--data", str(data)] if data else []), catch_exceptions=False
+    )
 
 
 def shown(path: Path) -> str:
@@ -66,6 +69,30 @@ def out_dir(previous_build: Path, tmp_path: Path) -> Path:
 
 
 # --- a good build ------------------------------------------------------------------------------
+
+
+def test_oxigraph_build_writes_the_same_files(
+    runner: CliRunner, previous_build: Path, tmp_path: Path
+) -> None:
+    """The large-data path (no rdflib graph) gives the same graph, page and figures."""
+    out = tmp_path / "ox"
+    result = runner.invoke(
+        main, ["build", "--out", str(out), "--store", "oxigraph"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / "mlcryst.nt").read_bytes() == (previous_build / "mlcryst.nt").read_bytes()
+    for name in ("mlcryst.ttl", "mlcryst.jsonld"):
+        fmt = "json-ld" if name.endswith("jsonld") else "turtle"
+        ours = Graph().parse(out / name, format=fmt)
+        assert isomorphic(ours, Graph().parse(previous_build / name, format=fmt)), name
+    rd = tmp_path / "rd"
+    result = runner.invoke(
+        main, ["build", "--out", str(rd), "--store", "rdflib"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / "mlcryst.html").read_bytes() == (rd / "mlcryst.html").read_bytes()
+    for svg in sorted((rd / "figures").glob("*.svg")):
+        assert (out / "figures" / svg.name).is_file(), svg.name
 
 
 def test_build_writes_every_format(previous_build: Path) -> None:
@@ -252,10 +279,13 @@ def test_missing_data_folder_exits_3(runner: CliRunner, tmp_path: Path, out_dir:
 # --- data the loader accepts but the shapes reject: exit code 4 ----------------------------------
 
 
+@pytest.mark.parametrize("store", ["rdflib", "oxigraph"])
 def test_graph_violating_the_shapes_exits_4(
-    runner: CliRunner, data_copy: Path, out_dir: Path
+    runner: CliRunner, data_copy: Path, out_dir: Path, store: str
 ) -> None:
-    """The loader takes any text as a DOI; the shapes want 10.NNNN/..."""
+    """The loader takes any text as a DOI; the shapes want 10.NNNN/...
+
+    Both ways of building (rdflib + pySHACL, Oxigraph + the shapes as SPARQL) report alike."""
     papers = data_copy / "papers.yaml"
     text = papers.read_text(encoding="utf-8")
     text = text.replace(
@@ -264,7 +294,7 @@ def test_graph_violating_the_shapes_exits_4(
     text = text.replace("  volume: 58\n", "  volume: 58\n  doi: 10.1107 S0108767301\n", 1)
     papers.write_text(text, encoding="utf-8")
     before = snapshot(out_dir)
-    result = build(runner, out_dir, data_copy)
+    result = build(runner, out_dir, data_copy, store)
     assert result.exit_code == 4, result.output
     assert "the graph does not conform: 2 violation(s)" in result.output
     assert (

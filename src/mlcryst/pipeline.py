@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from rdflib import Graph
+from typing import Any
 
 
 @dataclass
 class BuildReport:
-    graph: Graph
+    graph: Any  # an rdflib Graph, or a StoreView of the Oxigraph store (large data)
     papers: int
     table1_rows: int
     people: int
@@ -25,47 +24,61 @@ class BuildReport:
 
 def build(out_dir: Path | str | None = "dist", *, data_dir: Path | str | None = None,
           base: str | None = None, formats: tuple[str, ...] | None = None,
-          visuals: bool = True, store: str = "auto") -> BuildReport:
+          visuals: bool = True, store: str = "auto", jobs: int | None = None) -> BuildReport:
     """Load, build and validate; write the outputs only if the graph conforms.
 
     With ``visuals`` also write the interactive page (``mlcryst.html``) and the figures
     (``figures/*.png|svg``) into ``out_dir``. ``store`` "oxigraph" (what "auto" picks above
-    2000 papers) serialises with Oxigraph: the same N-Triples, Turtle and JSON-LD of the same
-    graph in Oxigraph's layout, many times faster (docs/benchmarks.md).
+    2000 papers) never makes an rdflib graph: the records stream into an Oxigraph store, the
+    shapes run there as SPARQL (:mod:`mlcryst.shacl_store`, pySHACL's verdicts, on ``jobs``
+    threads, default one per core), Oxigraph writes the same graph's N-Triples, Turtle and
+    JSON-LD, and the page and figures read the store (docs/benchmarks.md).
     """
-    from .build import build_graph, build_triples, load_vocabularies
-    from .export import BUILD_FORMATS, write_outputs
+    import os
+
+    from .build import load_vocabularies
+    from .export import BUILD_FORMATS
     from .load import load_dataset
     from .oxstore import choose
-    from .validate import check
+    from .tagging import tag_dataset, vocabulary_from_graph
 
     ds = load_dataset(data_dir)
     chosen = choose(store, papers=len(ds.papers))
     vocabularies = load_vocabularies()
-    triples = build_triples(ds, base, vocabularies)
-    graph = build_graph(ds, base=base, vocabularies=vocabularies, triples=triples)
-    if chosen == "oxigraph":  # a large graph: the SHACL shapes sharded over the cores
-        from .shacl_shards import check_sharded
-
-        warnings = check_sharded(graph)
-    else:
-        warnings = check(graph)
-    report = BuildReport(graph, len(ds.papers), len(ds.table1()), len(ds.people),
-                         len(ds.references), len(graph), list(warnings))
-    if out_dir is not None and chosen == "oxigraph":
-        from .oxstore import store_from_triples
+    tags = tag_dataset(ds, vocabulary_from_graph(vocabularies))
+    counts = (len(ds.papers), len(ds.table1()), len(ds.people), len(ds.references))
+    graph: Any
+    if chosen == "oxigraph":
+        from .oxbuild import build_store
         from .oxstore import write_outputs as ox_write_outputs
+        from .oxview import StoreView
+        from .shacl_store import check_store
 
-        report.written = ox_write_outputs(store_from_triples(triples), out_dir,
-                                          formats or BUILD_FORMATS)
+        oxs = build_store(ds, base, vocabularies, tags)
+        del ds, tags  # the records are in the store now: free them before the checks
+        warnings = check_store(oxs, jobs=jobs or os.cpu_count() or 1)
+        graph = StoreView(oxs)
+        size = len(oxs)
+    else:
+        from .build import build_graph
+        from .validate import check
+
+        graph = build_graph(ds, base=base, vocabularies=vocabularies, tags=tags)
+        warnings = check(graph)
+        size = len(graph)
+    report = BuildReport(graph, *counts, size, list(warnings))
+    if out_dir is not None and chosen == "oxigraph":
+        report.written = ox_write_outputs(oxs, out_dir, formats or BUILD_FORMATS)
     elif out_dir is not None:
+        from .export import write_outputs
+
         report.written = write_outputs(graph, out_dir, formats or BUILD_FORMATS)
     if out_dir is not None and visuals:
         report.written += write_visuals(graph, out_dir)
     return report
 
 
-def write_visuals(graph: Graph, out_dir: Path | str) -> list[Path]:
+def write_visuals(graph: Any, out_dir: Path | str) -> list[Path]:
     """The overview page (``mlcryst.html``) and the figures (``figures/``) of ``graph``."""
     from .network import index_graph
     from .plots import write_figures
