@@ -24,7 +24,7 @@ class Iris:
     """Mints IRIs for data items under ``base`` (which must end in ``/`` or ``#``).
 
     ``make`` turns the IRI string into the term returned: an rdflib ``URIRef`` by default;
-    :class:`mlcryst.build.NTriplesTerms` passes its own (N-Triples text ``<iri>``).
+    :class:`mlcryst.build_terms.NTriplesTerms` passes its own (N-Triples text ``<iri>``).
     """
 
     def __init__(self, base: str | None = None, make: Callable[[str], Any] = URIRef) -> None:
