@@ -116,7 +116,7 @@ def paradigm_by_journal(stats: Stats) -> Figure:
     """Horizontal stacked bars: how many papers of each journal name each paradigm."""
     from matplotlib.ticker import MaxNLocator
 
-    from .stats import NO_PARADIGM
+    from .stats_tables import NO_PARADIGM
 
     mix = stats.paradigm_by_journal
     journals = list(mix)[::-1]

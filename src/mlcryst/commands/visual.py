@@ -199,7 +199,8 @@ def stats(graph_file: Path | None, fmt: str, out_path: Path | None, top: int) ->
     """Analytics: centrality, communities, co-authorship components, co-occurrence, the share
     of deep learning per year and the gap map."""
     from ..fileio import write_atomic
-    from ..stats import compute_stats, render_csv, render_json, render_text
+    from ..stats import compute_stats
+    from ..stats_render import render_csv, render_json, render_text
 
     result = compute_stats(_graph(graph_file), top=top)
     if fmt == "csv":
