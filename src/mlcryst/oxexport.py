@@ -295,14 +295,10 @@ def _worker(nt: Path, fmt: str, output: Path) -> subprocess.Popen[bytes] | None:
     process, and unlike multiprocessing's spawn it never re-runs the caller's main script."""
     if not sys.executable:
         return None
-    # this very mlcryst: its folder goes on the child's path unless it is there already
-    root = str(Path(__file__).resolve().parent.parent)
-    code = (
-        "import sys; root = sys.argv[1]; root in sys.path or sys.path.insert(0, root); "
-        "from mlcryst.oxexport import main_serialise; main_serialise(sys.argv[2:])"
-    )
+    # the same interpreter and environment, so the same installed mlcryst
+    code = "import sys; from mlcryst.oxexport import main_serialise; main_serialise(sys.argv[1:])"
     return subprocess.Popen(
-        [sys.executable, "-c", code, root, str(nt), fmt, str(output)],
+        [sys.executable, "-c", code, str(nt), fmt, str(output)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
