@@ -167,8 +167,15 @@ def run_side(
     tags = measure(
         rec, "tag (cells -> concepts)", lambda: tag_dataset(ds, vocabulary_from_graph(vocab))
     )
-    top = Counter(a.person for p in ds.papers for a in p.authors).most_common(1)[0][0]
-    author = Iris().person(top)
+    # the named queries are about Table 1: bind its most prolific author; the all-paper
+    # queries bind the most prolific author of the whole corpus
+    table1 = Counter(a.person for p in ds.papers if p.row for a in p.authors)
+    everyone = Counter(a.person for p in ds.papers for a in p.authors)
+    authors = {
+        True: Iris().person(everyone.most_common(1)[0][0]),
+        False: Iris().person(table1.most_common(1)[0][0]),
+    }
+    del table1, everyone
     store = graph = None
     if side == "mlcryst":
         from mlcryst.oxbuild import build_store
@@ -178,6 +185,7 @@ def run_side(
             "build (records -> Oxigraph)",
             lambda: build_store(ds, vocabularies=vocab, tags=tags),
         )
+        del ds, tags  # as mlcryst build does: the records are in the store now
         measure(
             rec,
             "validate (SHACL)",
@@ -190,6 +198,7 @@ def run_side(
             "build (records -> rdflib Graph)",
             lambda: build_graph(ds, vocabularies=vocab, tags=tags),
         )
+        del ds, tags
         measure(rec, "validate (SHACL)", lambda: _validate(graph, shacl_cap), note="pySHACL")
     out_dir = Path(tempfile.mkdtemp(prefix=f"mlcryst-bench-{side}-"))
     if side == "mlcryst":
@@ -203,6 +212,7 @@ def run_side(
             lambda: in_child(lambda: write_outputs(graph, out_dir) and None, cap * 2, "export"),
         )
     for name, text, q in _queries():
+        author = authors[name.startswith("all:")]
         bindings = {"author": author} if "author" in q.parameters else {}
         if side == "mlcryst":
 
