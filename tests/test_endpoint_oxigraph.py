@@ -165,6 +165,37 @@ def test_cli_push_then_query(ox: Any, runner: Any, tmp_path: Any, graph: Graph) 
     assert out.exit_code == 7 and "cannot reach" in out.output
 
 
+@server
+@pytest.mark.parametrize("store", ["rdflib", "oxigraph"])
+def test_cli_push_validates_and_loads_the_built_graph(
+    ox: Any, runner: Any, tmp_path: Any, graph: Graph, store: str
+) -> None:
+    """``mlcryst push`` from the data: the rdflib path (pySHACL, rdflib's N-Triples) and the
+    Oxigraph path used for large data (compiled SHACL, Oxigraph's dump) load the same graph,
+    and a graph that violates the shapes is refused (exit 4) with the target untouched."""
+    from mlcryst.cli import main
+
+    target = f"https://example.org/graph/cli-push-{store}"
+    args = ["push", "--endpoint", ox.query_url, "--named-graph", target, "--store", store]
+    out = runner.invoke(main, args)
+    assert out.exit_code == 0, out.output
+    assert f"{len(graph)} triples (was 0)" in out.output
+    result = query(ox.endpoint(), "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", named_graph=target)
+    assert result.graph is not None
+    assert set(canonical(result.graph)) == set(canonical(graph))
+
+    bad = Graph()
+    bad += graph
+    paper = URIRef("https://w3id.org/mlcryst/paper/acta-a-33-13")
+    bad.remove((paper, URIRef("http://purl.org/spar/fabio/hasPublicationYear"), None))
+    path = tmp_path / "bad.nt"
+    bad.serialize(path, format="nt", encoding="utf-8")
+    out = runner.invoke(main, [*args, "--graph", str(path)])
+    assert out.exit_code == 4, out.output
+    assert "Table 1 row 1, Feigenbaum et al. (1977): year" in out.output
+    assert count_triples(ox.endpoint(), target) == len(graph)
+
+
 # --- bound values as VALUES blocks mean what initBindings means (rdflib, no server) -------
 
 SMALL = Graph().parse(

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from .commands.errors import handle_errors
+from .commands.options import base_option, data_option, graph_option, store_option
 from .commands.remote import endpoint_options
 from .errors import EXIT_CODES
 
@@ -19,24 +20,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
 EXPORT_FORMATS = ("turtle", "nt", "jsonld", "xml")
-
-graph_option = click.option(
-    "--graph", "graph_file", type=click.Path(dir_okay=False, path_type=Path),
-    help="Read this RDF file (.ttl, .nt, .jsonld, .rdf) instead of building from the data.")
-data_option = click.option(
-    "--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-    help="Curated data folder (default: the data shipped with mlcryst).")
-base_option = click.option(
-    "--base", default=None, metavar="IRI",
-    help="Base of the minted IRIs (default https://w3id.org/mlcryst/).")
-
-
-store_option = click.option(
-    "--store", type=click.Choice(("auto", "rdflib", "oxigraph")), default="auto",
-    show_default=True,
-    help="Where the graph is held: rdflib, or Oxigraph (much faster at scale); auto picks "
-         "Oxigraph above 2000 papers or a 5 MB graph file (docs/benchmarks.md).")
-
 
 def _open(graph_file: Path | None, data_dir: Path | None = None, base: str | None = None) -> Any:
     from .store import open_graph

@@ -120,3 +120,43 @@ def validate_source(source: Path | str | None = None, *, data_dir: Path | str | 
     graph = open_graph(source, data_dir=data_dir, store="rdflib")
     return list(check(graph)), len(graph)
 
+
+
+def push_payload(source: Path | str | None = None, *, data_dir: Path | str | None = None,
+                 base: str | None = None, store: str = "auto", validate: bool = True,
+                 jobs: int | None = None) -> tuple[bytes, int]:
+    """The graph to load into a SPARQL server, as N-Triples, and its number of triples.
+
+    ``source`` is an RDF file, or None for the graph built from ``data_dir``. Unless
+    ``validate`` is false the shapes are checked first (:class:`~mlcryst.errors.ValidationFailed`
+    on any violation): nothing invalid leaves the machine. On Oxigraph (what "auto" picks for a
+    large graph) the store is built, checked with compiled SHACL and dumped without an rdflib
+    graph; the rdflib store writes its canonical N-Triples.
+    """
+    import os
+
+    from .oxstore import choose, count_papers
+
+    chosen = (choose(store, path=source) if source is not None
+              else choose(store, papers=count_papers(data_dir)))
+    if chosen == "oxigraph":
+        import pyoxigraph as ox
+
+        from .oxstore import open_store
+        from .shacl_store import check_store, file_prefixes
+
+        oxs = open_store(source, data_dir=data_dir, base=base)
+        if validate:
+            prefixes = file_prefixes(source) if source is not None else None
+            check_store(oxs, jobs=jobs or os.cpu_count() or 1, prefixes=prefixes)
+        data = oxs.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+        return data, data.count(b"\n")  # one line per triple
+    from .export import serialize
+    from .store import open_graph
+
+    graph = open_graph(source, data_dir=data_dir, base=base, store="rdflib")
+    if validate:
+        from .validate import check
+
+        check(graph)
+    return serialize(graph, "nt"), len(graph)

@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 import click
 
+from .options import base_option, data_option, store_option
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_GRAPH_IRI = "https://w3id.org/mlcryst/graph"  # = mlcryst.endpoint.DEFAULT_GRAPH_IRI
@@ -163,18 +165,9 @@ def query_endpoint(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Push this RDF file instead of the graph built from the data.",
 )
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Curated data folder (default: the data shipped with mlcryst).",
-)
-@click.option(
-    "--base",
-    default=None,
-    metavar="IRI",
-    help="Base of the minted IRIs (default https://w3id.org/mlcryst/).",
-)
+@data_option
+@base_option
+@store_option
 @click.option("--update-url", metavar="URL", help="SPARQL update URL (default: guessed).")
 @click.option("--store-url", metavar="URL", help="Graph Store Protocol URL (default: guessed).")
 @click.option("--no-validate", is_flag=True, help="Push without checking the SHACL shapes.")
@@ -197,6 +190,7 @@ def push(
     base: str | None,
     update_url: str | None,
     store_url: str | None,
+    store: str,
     no_validate: bool,
     timeout: float,
 ) -> None:
@@ -206,21 +200,16 @@ def push(
     moves it over the target in one update: on any failure the target is left as it was.
     """
     from ..endpoint import push as push_graph
-    from ..export import serialize
-    from ..store import open_graph
+    from ..pipeline import push_payload
 
     if not named_graph:
         raise click.UsageError("--named-graph must name a graph to replace")
     target = _endpoint(
         endpoint, user, password, update_url=update_url, store_url=store_url, timeout=timeout
     )
-    graph = open_graph(graph_file, data_dir=data_dir, base=base)
-    if not no_validate:
-        from ..validate import check
-
-        check(graph)
-    data = serialize(graph, "nt")
-    triples = sum(1 for line in data.splitlines() if line.strip())
+    data, triples = push_payload(
+        graph_file, data_dir=data_dir, base=base, store=store, validate=not no_validate
+    )
     report = push_graph(target, data, named_graph, triples=triples)
     click.echo(
         f"replaced <{report.named_graph}> at {target.store_url}: {report.triples} "

@@ -15,17 +15,13 @@ from typing import Any, TypeVar, cast
 
 import click
 
+from .options import graph_option
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Kept in step with mlcryst.network.VIEWS (not imported, so --help stays fast).
 VIEW_NAMES = ("overview", "papers", "coauthors", "cooccurrence", "construct")
 
-graph_option = click.option(
-    "--graph",
-    "graph_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Read this RDF file (.ttl, .nt, .jsonld, .rdf) instead of building from the data.",
-)
 view_option = click.option(
     "--view",
     type=click.Choice(VIEW_NAMES),

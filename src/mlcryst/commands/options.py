@@ -1,0 +1,34 @@
+"""Options shared by several ``mlcryst`` commands, so each means the same everywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+graph_option = click.option(
+    "--graph",
+    "graph_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read this RDF file (.ttl, .nt, .jsonld, .rdf) instead of building from the data.",
+)
+data_option = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Curated data folder (default: the data shipped with mlcryst).",
+)
+base_option = click.option(
+    "--base",
+    default=None,
+    metavar="IRI",
+    help="Base of the minted IRIs (default https://w3id.org/mlcryst/).",
+)
+store_option = click.option(
+    "--store",
+    type=click.Choice(("auto", "rdflib", "oxigraph")),
+    default="auto",
+    show_default=True,
+    help="Where the graph is held: rdflib, or Oxigraph (much faster at scale); auto picks "
+    "Oxigraph above 2000 papers or a 5 MB graph file (docs/benchmarks.md).",
+)
