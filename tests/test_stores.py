@@ -220,6 +220,16 @@ def test_export_command_on_both_stores(
     ]
     assert outs[0].exit_code == outs[1].exit_code == 0
     assert outs[0].output == outs[1].output
+    # --out: the Oxigraph path streams to the file; the same bytes, nothing left behind
+    for s in ("oxigraph", "rdflib"):
+        out = runner.invoke(
+            main, ["export", "--format", "nt", "--store", s, "--out", str(tmp_path / f"{s}.nt")]
+        )
+        assert out.exit_code == 0, out.output
+        assert f"wrote {tmp_path / f'{s}.nt'}" in out.output
+    assert (tmp_path / "oxigraph.nt").read_text(encoding="utf-8") == outs[1].output
+    assert (tmp_path / "rdflib.nt").read_text(encoding="utf-8") == outs[1].output
+    assert sorted(p.name for p in tmp_path.glob("*.nt")) == ["oxigraph.nt", "rdflib.nt"]
 
 
 def test_read_store_refuses_remote_jsonld_contexts(tmp_path: Path) -> None:

@@ -168,22 +168,11 @@ def queries() -> None:
 def export(fmt: str, out_file: Path | None, graph_file: Path | None, data_dir: Path | None,
            base: str | None, store: str) -> None:
     """Serialise the graph (deterministic, canonical blank nodes)."""
-    from .fileio import write_atomic
-    from .oxstore import choose, count_papers
+    from .pipeline import export_graph
 
-    chosen = choose(store, papers=None if graph_file else count_papers(data_dir),
-                    path=graph_file)
-    if chosen == "oxigraph":
-        from .oxstore import open_store
-        from .oxstore import serialize as ox_serialize
-
-        data = ox_serialize(open_store(graph_file, data_dir=data_dir, base=base), fmt)
-    else:
-        from .export import serialize
-
-        data = serialize(_open(graph_file, data_dir, base), fmt)
-    if out_file:
-        write_atomic(out_file, data)
+    data = export_graph(fmt, out_file, source=graph_file, data_dir=data_dir, base=base,
+                        store=store)
+    if data is None:
         click.echo(f"wrote {out_file}")
     else:
         click.echo(data.decode("utf-8"), nl=False)

@@ -160,3 +160,35 @@ def push_payload(source: Path | str | None = None, *, data_dir: Path | str | Non
 
         check(graph)
     return serialize(graph, "nt"), len(graph)
+
+
+def export_graph(fmt: str, out_file: Path | str | None = None, *,
+                 source: Path | str | None = None, data_dir: Path | str | None = None,
+                 base: str | None = None, store: str = "auto") -> bytes | None:
+    """Serialise the graph (a file, or the build of the data) in ``fmt``.
+
+    With ``out_file`` the file is written atomically and None returned (on Oxigraph, what
+    "auto" picks for a large graph, streamed to disk, never whole in memory); without it the
+    bytes are returned.
+    """
+    from .oxstore import choose, count_papers
+
+    chosen = (choose(store, path=source) if source is not None
+              else choose(store, papers=count_papers(data_dir)))
+    if chosen == "oxigraph":
+        from .oxstore import open_store, serialize, write_file
+
+        oxs = open_store(source, data_dir=data_dir, base=base)
+        if out_file is not None:
+            write_file(oxs, out_file, fmt)
+            return None
+        return serialize(oxs, fmt)
+    from .export import serialize as rdflib_serialize
+    from .fileio import write_atomic
+    from .store import open_graph
+
+    data = rdflib_serialize(open_graph(source, data_dir=data_dir, base=base), fmt)
+    if out_file is None:
+        return data
+    write_atomic(Path(out_file), data)
+    return None
