@@ -21,19 +21,17 @@ the staging graph is dropped and the target is untouched.
 from __future__ import annotations
 
 import contextlib
-import json
 import urllib.parse
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef, Variable
-from rdflib.namespace import XSD
 from rdflib.query import Result
 from rdflib.term import Node
 
-from .endpoint_http import Http, error_text
+from .endpoint_http import Http
+from .endpoint_results import boolean_columns, parse_graph, parse_json, to_result
 from .endpoint_rewrite import bind_values, check_iri, paged, refuse_service
 from .errors import EndpointError, QueryError
 
@@ -160,7 +158,7 @@ def query(
     if form in ("ConstructQuery", "DescribeQuery"):
         headers, body = http.form(endpoint.query_url, fields, NTRIPLES)
         result = Result(form[:-5].upper())
-        result.graph = _parse_graph(body)
+        result.graph = parse_graph(body)
         cap = headers.get(MAX_ROWS_HEADER) or _row_cap_at_most(http, endpoint, len(result.graph))
         if cap:
             raise EndpointError(
@@ -170,7 +168,7 @@ def query(
             )
         return result
     headers, body = http.form(endpoint.query_url, fields, RESULTS_JSON)
-    doc = _parse_json(body)
+    doc = parse_json(body)
     cap = headers.get(MAX_ROWS_HEADER)
     if (
         form == "SelectQuery"
@@ -188,7 +186,7 @@ def query(
                 f"{exc}; raise the cap (Virtuoso: ResultSetMaxRows)"
             ) from exc
         doc = {"head": {"vars": names}, "results": {"bindings": pages}}
-    return _to_result(doc, form, _boolean_columns(algebra.algebra))
+    return to_result(doc, form, boolean_columns(algebra.algebra))
 
 
 def _row_cap_at_most(http: Http, endpoint: Endpoint, rows: int) -> str | None:
@@ -207,50 +205,10 @@ def _row_cap_at_most(http: Http, endpoint: Endpoint, rows: int) -> str | None:
         + f" }} LIMIT {rows + 1}"
     )
     headers, body = http.form(endpoint.query_url, {"query": text}, RESULTS_JSON)
-    got = len(_parse_json(body).get("results", {}).get("bindings", []))
+    got = len(parse_json(body).get("results", {}).get("bindings", []))
     if headers.get(MAX_ROWS_HEADER) or got <= rows:
         return str(headers.get(MAX_ROWS_HEADER) or got)
     return None
-
-
-#: SPARQL expressions whose value is a boolean (Virtuoso returns them as integers 0 and 1)
-BOOLEAN_EXPRESSIONS = {
-    "RelationalExpression",
-    "ConditionalAndExpression",
-    "ConditionalOrExpression",
-    "UnaryNot",
-    "Builtin_BOUND",
-    "Builtin_sameTerm",
-    "Builtin_isIRI",
-    "Builtin_isBLANK",
-    "Builtin_isLITERAL",
-    "Builtin_isNUMERIC",
-    "Builtin_REGEX",
-    "Builtin_CONTAINS",
-    "Builtin_STRSTARTS",
-    "Builtin_STRENDS",
-    "Builtin_LANGMATCHES",
-    "Builtin_EXISTS",
-    "Builtin_NOTEXISTS",
-}
-
-
-def _boolean_columns(node: Any) -> set[str]:
-    """The variables a query binds (BIND or SELECT expression) to a boolean expression."""
-    out: set[str] = set()
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if (
-                getattr(item, "name", None) == "Extend"
-                and getattr(item.get("expr"), "name", None) in BOOLEAN_EXPRESSIONS
-            ):
-                out.add(str(item["var"]))
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple)):
-            stack.extend(item)
-    return out
 
 
 def _pages(
@@ -266,85 +224,11 @@ def _pages(
     for page in range(MAX_PAGES):
         text = paged(sent, parsed, names, size, page * size)
         _, body = http.form(endpoint.query_url, {**fields, "query": text}, RESULTS_JSON)
-        got = _parse_json(body).get("results", {}).get("bindings", [])
+        got = parse_json(body).get("results", {}).get("bindings", [])
         rows += got
         if len(got) < size:
             return rows
     raise EndpointError(f"more than {MAX_PAGES} pages of {size} rows: narrow the query")
-
-
-def _parse_json(body: bytes) -> dict[str, Any]:
-    try:
-        doc = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise EndpointError(
-            f"the server did not answer with SPARQL JSON results: {error_text(body, 200)}"
-        ) from exc
-    if not isinstance(doc, dict) or not ("boolean" in doc or "results" in doc):
-        raise EndpointError("the server's answer is not a SPARQL JSON results document")
-    return doc
-
-
-def _parse_graph(body: bytes) -> Graph:
-    graph = Graph()
-    try:
-        graph.parse(data=body.decode("utf-8"), format="nt")
-    except Exception as exc:  # rdflib parsers raise many types
-        raise EndpointError(f"the server's N-Triples answer did not parse: {exc}") from exc
-    return graph
-
-
-def _to_result(
-    doc: dict[str, Any], form: str, booleans: frozenset[str] | set[str] = frozenset()
-) -> Result:
-    """The JSON document as an rdflib Result, with server quirks smoothed (see ``_term``)."""
-    bindings = doc.get("results", {}).get("bindings", [])
-    if form == "AskQuery":
-        result = Result("ASK")
-        if "boolean" in doc:
-            result.askAnswer = bool(doc["boolean"])
-        else:  # Virtuoso answers ASK as one row of __ASK_RETVAL 1 or 0
-            cells = [c for row in bindings for c in row.values()]
-            result.askAnswer = bool(cells) and str(cells[0].get("value")) in ("1", "true")
-        return result
-    result = Result("SELECT")
-    result.vars = [Variable(v) for v in doc.get("head", {}).get("vars", [])]
-    try:
-        result.bindings = [
-            {Variable(k): _term(v, k in booleans) for k, v in row.items()} for row in bindings
-        ]
-    except (AttributeError, KeyError, TypeError, ValueError) as exc:
-        raise EndpointError(f"the server's JSON results did not parse: {exc!r}") from exc
-    return result
-
-
-def _term(cell: Mapping[str, str], boolean: bool = False) -> Node:
-    """One JSON results cell as the term the embedded store would give.
-
-    ``"x"^^xsd:string`` is the plain literal ``"x"`` (RDF 1.1; Virtuoso types it); Virtuoso's
-    booleans ``"1"``/``"0"`` are ``"true"``/``"false"``, and so are its integers 1 and 0 in a
-    ``boolean`` column (one bound to a boolean expression); its blank nodes ``nodeID://b12``
-    are ``_:b12``; ``typed-literal`` (SPARQL 1.0 JSON) is a literal.
-    """
-    kind, value = cell["type"], cell["value"]
-    if kind == "uri":
-        if value.startswith("nodeID://"):
-            return BNode(value[len("nodeID://") :])
-        return URIRef(value)
-    if kind == "bnode":
-        return BNode(value[len("nodeID://") :] if value.startswith("nodeID://") else value)
-    if kind not in ("literal", "typed-literal"):
-        raise ValueError(f"unknown term type {kind!r}")
-    lang, datatype = cell.get("xml:lang"), cell.get("datatype")
-    if lang:
-        return Literal(value, lang=lang)
-    if not datatype or datatype == str(XSD.string):
-        return Literal(value)
-    if value in ("0", "1") and (
-        datatype == str(XSD.boolean) or (boolean and datatype == str(XSD.integer))
-    ):
-        return Literal("true" if value == "1" else "false", datatype=XSD.boolean)
-    return Literal(value, datatype=URIRef(datatype))
 
 
 def count_triples(endpoint: Endpoint, graph_iri: str, http: Http | None = None) -> int:
@@ -358,7 +242,7 @@ def count_triples(endpoint: Endpoint, graph_iri: str, http: Http | None = None) 
         },
         RESULTS_JSON,
     )
-    rows = _parse_json(body).get("results", {}).get("bindings", [])
+    rows = parse_json(body).get("results", {}).get("bindings", [])
     try:
         return int(rows[0]["n"]["value"])
     except (IndexError, KeyError, ValueError) as exc:
