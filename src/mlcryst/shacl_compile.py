@@ -28,10 +28,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, Node, URIRef
-from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import RDFS, SH
 
 from .errors import ShapesError
+from .shacl_paths import focus_nodes, items, sparql_path, where
 from .shacl_terms import (
     NOT_PARAMETERS,
     PARAMETERS,
@@ -81,69 +81,13 @@ class _Compiler:
         self.count += 1
         return f"?{stem}{self.count}"
 
-    def where(self, node: Node) -> str:
-        label = self.g.value(node, RDFS.label) or self.g.value(node, SH.name)
-        return f"shape {label or node}"
-
-    def items(self, node: Node) -> list[Node]:
-        return list(Collection(self.g, node))
-
     def one(self, shape: Node, param: URIRef) -> Node:
         values = list(self.g.objects(shape, param))
         if len(values) != 1:
             raise ShapesError(
-                f"{self.where(shape)}: needs exactly one {param.n3(self.g.namespace_manager)}"
+                f"{where(self.g, shape)}: needs exactly one {param.n3(self.g.namespace_manager)}"
             )
         return values[0]
-
-    def path(self, node: Node) -> str:
-        """A SHACL property path as a SPARQL property path."""
-        if isinstance(node, URIRef):
-            return f"<{node}>"
-        if (node, RDF.first, None) in self.g:
-            return "(" + "/".join(self.path(p) for p in self.items(node)) + ")"
-        for key, fmt in (
-            (SH.inversePath, "^{}"),
-            (SH.zeroOrMorePath, "{}*"),
-            (SH.oneOrMorePath, "{}+"),
-            (SH.zeroOrOnePath, "{}?"),
-        ):
-            inner = self.g.value(node, key)
-            if inner is not None:
-                return "(" + fmt.format(self.path(inner)) + ")"
-        alternatives = self.g.value(node, SH.alternativePath)
-        if alternatives is not None:
-            return "(" + "|".join(self.path(p) for p in self.items(alternatives)) + ")"
-        raise ShapesError(f"not a SHACL path: {node}")
-
-    # --- targets --------------------------------------------------------------------------
-
-    def targets(self, shape: Node) -> str:
-        """A group pattern binding ?this to each focus node of ``shape``."""
-        parts = []
-        for c in self.g.objects(shape, SH.targetClass):
-            parts.append(f"?this a/<{RDFS.subClassOf}>* {term(c)} .")
-        for n in self.g.objects(shape, SH.targetNode):
-            parts.append(f"VALUES ?this {{ {term(n)} }}")
-        for p in self.g.objects(shape, SH.targetSubjectsOf):
-            parts.append(f"?this {term(p)} [] .")
-        for p in self.g.objects(shape, SH.targetObjectsOf):
-            parts.append(f"[] {term(p)} ?this .")
-        for t in self.g.objects(shape, SH.target):
-            select = self.g.value(t, SH.select)
-            if (t, RDF.type, SH.SPARQLTarget) not in self.g or select is None:
-                raise ShapesError(
-                    f"{self.where(shape)}: only SPARQL targets (sh:select) are supported"
-                )
-            parts.append(f"{{ {select} }}")
-        # a node reached by two targets (a list cell is the subject of rdf:first and of
-        # rdf:rest) is one focus node, checked once: each target keeps only the nodes that
-        # no earlier one reached (cheaper on Oxigraph than a DISTINCT over the union)
-        branches = []
-        for k, part in enumerate(parts):
-            earlier = "".join(f" FILTER NOT EXISTS {{ {p} }}" for p in parts[:k])
-            branches.append(f"{{ {part}{earlier} }}")
-        return " UNION ".join(branches)
 
     # --- constraints ----------------------------------------------------------------------
 
@@ -169,12 +113,12 @@ class _Compiler:
         for param in sorted(set(g.predicates(shape, None)) - NOT_PARAMETERS - {SH.sparql}):
             if param not in PARAMETERS:
                 raise ShapesError(
-                    f"{self.where(shape)}: {param} is not supported by the "
+                    f"{where(self.g, shape)}: {param} is not supported by the "
                     "SPARQL translation of the shapes"
                 )
         if path_node is not None:
             value = self.fresh("v")
-            values = f"{focus} {self.path(path_node)} {value} ."
+            values = f"{focus} {sparql_path(self.g, path_node)} {value} ."
         else:
             value, values = focus, ""
 
@@ -189,7 +133,7 @@ class _Compiler:
         for k in g.objects(shape, SH.nodeKind):
             yield each("NodeKind", node_kind_test(value, k))
         for lst in g.objects(shape, SH["in"]):
-            yield each("In", member_test(value, self.items(lst)))
+            yield each("In", member_test(value, items(self.g, lst)))
         for pat in g.objects(shape, SH.pattern):
             flags = g.value(shape, SH.flags)
             args = string(str(pat)) + (f", {string(str(flags))}" if flags else "")
@@ -213,19 +157,19 @@ class _Compiler:
                     f"!isBlank({value}) && COALESCE(STRLEN(STR({value})) {op} {int(n)}, false)",
                 )
         for lst in g.objects(shape, SH.languageIn):
-            yield each("LanguageIn", language_test(value, self.items(lst)))
+            yield each("LanguageIn", language_test(value, items(self.g, lst)))
         for s in g.objects(shape, SH["not"]):
             yield each("Not", f"!({self.conforms(s, value)})")
         for lst in g.objects(shape, SH["and"]):
-            yield each("And", " && ".join(self.conforms(s, value) for s in self.items(lst)))
+            yield each("And", " && ".join(self.conforms(s, value) for s in items(self.g, lst)))
         for lst in g.objects(shape, SH["or"]):
-            members = [self.witness(s, value) for s in self.items(lst)]
+            members = [self.witness(s, value) for s in items(self.g, lst)]
             if top and all(members):  # each member holds when a pattern matches: MINUS each
                 yield "Or", values + " ".join(f"MINUS {{ {m} }}" for m in members), value
             else:
-                yield each("Or", " || ".join(self.conforms(s, value) for s in self.items(lst)))
+                yield each("Or", " || ".join(self.conforms(s, value) for s in items(self.g, lst)))
         for lst in g.objects(shape, SH.xone):
-            count = " + ".join(f"IF({self.conforms(s, value)}, 1, 0)" for s in self.items(lst))
+            count = " + ".join(f"IF({self.conforms(s, value)}, 1, 0)" for s in items(self.g, lst))
             yield each("Xone", f"({count}) = 1")
         for s in g.objects(shape, SH.node):
             yield each("Node", self.conforms(s, value))
@@ -254,7 +198,7 @@ class _Compiler:
         """Values of ``focus other`` (in ``eq``) that are not values of the shape's path."""
         if path_node is None:
             return f"{focus} {other} {eq} . FILTER (!sameTerm({eq}, {focus}))"
-        return f"{focus} {other} {eq} . {absent(f'{focus} {self.path(path_node)} {eq}')}"
+        return f"{focus} {other} {eq} . {absent(f'{focus} {sparql_path(self.g, path_node)} {eq}')}"
 
     def counts(
         self, shape: Node, focus: str, path_node: Node | None, absent: Callable[[str], str]
@@ -279,12 +223,12 @@ class _Compiler:
                 ):
                     yield "HasValue", f"FILTER (!sameTerm({focus}, {term(hv[0])}))", None
                     return
-                raise ShapesError(f"{self.where(shape)}: cardinality needs a sh:path")
+                raise ShapesError(f"{where(self.g, shape)}: cardinality needs a sh:path")
             return
-        path = self.path(path_node)
+        path = sparql_path(self.g, path_node)
         for n in g.objects(shape, SH.minCount):
             if int(n) > 1:
-                raise ShapesError(f"{self.where(shape)}: sh:minCount above 1 is not supported")
+                raise ShapesError(f"{where(self.g, shape)}: sh:minCount above 1 is not supported")
             if int(n) == 1:
                 yield "MinCount", absent(f"{focus} {path} {self.fresh('m')}"), None
         for n in g.objects(shape, SH.maxCount):
@@ -305,12 +249,12 @@ class _Compiler:
         for q in g.objects(shape, SH.qualifiedValueShape):
             if g.value(shape, SH.qualifiedValueShapesDisjoint) == Literal(True):
                 raise ShapesError(
-                    f"{self.where(shape)}: sh:qualifiedValueShapesDisjoint is not supported"
+                    f"{where(self.g, shape)}: sh:qualifiedValueShapesDisjoint is not supported"
                 )
             for n in g.objects(shape, SH.qualifiedMinCount):
                 if int(n) > 1:
                     raise ShapesError(
-                        f"{self.where(shape)}: sh:qualifiedMinCount above 1 is not supported"
+                        f"{where(self.g, shape)}: sh:qualifiedMinCount above 1 is not supported"
                     )
                 if int(n) == 1:
                     v = self.fresh("q")
@@ -346,7 +290,7 @@ class _Compiler:
         """A SPARQL expression, true when the node in ``var`` conforms to ``shape``."""
         if (shape, SH.sparql, None) in self.g:
             raise ShapesError(
-                f"{self.where(shape)}: SHACL-SPARQL inside sh:node/sh:or/... is not supported"
+                f"{where(self.g, shape)}: SHACL-SPARQL inside sh:node/sh:or/... is not supported"
             )
         witness = self.witness(shape, var)
         if witness is not None:
@@ -377,7 +321,7 @@ class _Compiler:
             and params == {SH.minCount}
             and self.g.value(shape, SH.minCount) == Literal(1)
         ):
-            return f"{var} {self.path(path)} {self.fresh('w')}"
+            return f"{var} {sparql_path(self.g, path)} {self.fresh('w')}"
         return None
 
     # --- whole checks ---------------------------------------------------------------------
@@ -391,7 +335,7 @@ class _Compiler:
         return None if value is None else str(value)
 
     def checks(self, node_shape: Node) -> Iterator[Check]:
-        targets = self.targets(node_shape)
+        targets = focus_nodes(self.g, node_shape)
         for shape in [node_shape, *self.g.objects(node_shape, SH.property)]:
             if self.g.value(shape, SH.deactivated) == Literal(True):
                 continue
@@ -421,11 +365,11 @@ class _Compiler:
         select = str(self.one(constraint, SH.select))
         for var in ("$currentShape", "$shapesGraph"):
             if var in select:
-                raise ShapesError(f"{self.where(shape)}: {var} is not supported")
+                raise ShapesError(f"{where(self.g, shape)}: {var} is not supported")
         if path is not None:
-            select = select.replace("$PATH", self.path(path))
+            select = select.replace("$PATH", sparql_path(self.g, path))
         elif "$PATH" in select:
-            raise ShapesError(f"{self.where(shape)}: $PATH in a node shape's SPARQL constraint")
+            raise ShapesError(f"{where(self.g, shape)}: $PATH in a node shape's SPARQL constraint")
         has_value = re.search(r"[?$]value\b", select.split("WHERE", 1)[0]) is not None
         query = f"{self.prefixes}SELECT * WHERE {{ {{ {targets} }} {{ {select} }} }}"
         message = self.message(constraint) or self.message(shape)
