@@ -180,3 +180,32 @@ def test_network_command(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "galaxy" in bad.output
     nofmt = runner.invoke(main, ["network", "--out", str(tmp_path / "x.txt")])
     assert nofmt.exit_code == 2 and "--format" in nofmt.output
+
+
+def test_authors_come_in_printed_order(graph: Graph, dataset: Dataset) -> None:
+    idx = index_graph(graph)
+    by_key = {str(iri).rsplit("/", 1)[-1]: p for iri, p in idx.papers.items()}
+    assert len(by_key) == len(dataset.papers) == 80
+    for paper in dataset.papers:
+        got = [str(a).rsplit("/", 1)[-1] for a in by_key[paper.key].authors]
+        assert got == [a.person for a in paper.authors], paper.key
+
+
+def test_a_cyclic_author_list_is_an_error(graph: Graph) -> None:
+    from rdflib import BNode
+    from rdflib.namespace import RDF
+
+    from mlcryst.namespaces import BIBO
+
+    g = Graph()
+    for triple in graph:
+        g.add(triple)
+    paper = URIRef("https://w3id.org/mlcryst/paper/acta-a-33-13")
+    head = g.value(paper, BIBO.authorList)
+    assert head is not None
+    loop = BNode()
+    g.set((head, RDF.rest, loop))
+    g.add((loop, RDF.first, URIRef("https://w3id.org/mlcryst/person/x")))
+    g.add((loop, RDF.rest, head))
+    with pytest.raises(ValueError, match="recursive"):
+        index_graph(g)

@@ -8,11 +8,10 @@ name here.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS
 from rdflib.term import Node
 
@@ -240,6 +239,7 @@ def index_graph(graph: Graph) -> Index:
     citations = _first_by_predicate(graph, (DCTERMS.bibliographicCitation,))
     dois = _first_by_predicate(graph, (PRISM.doi,))
     author_lists = dict(graph.subject_objects(BIBO.authorList))
+    list_cells = _list_cells(graph) if author_lists else ({}, {})
     subjects = set(graph.subjects(MLC.problemStatement)) | set(uses) | set(addresses)
 
     papers: dict[URIRef, Paper] = {}
@@ -268,7 +268,7 @@ def index_graph(graph: Graph) -> Index:
             citations.get(s, ""),
             titles.get(s, ""),
             dois.get(s, ""),
-            _authors(graph, s, author_lists, creators),
+            _authors(s, author_lists, list_cells, creators),
             methods,
             tuple(addresses.get(s, ())),
             tuple(software.get(s, ())),
@@ -319,13 +319,40 @@ def _concept_order(items: Iterable[URIRef], concepts: dict[URIRef, Concept]) -> 
     return tuple(sorted(items, key=key))
 
 
+def _list_cells(graph: Graph) -> tuple[dict[Node, Node], dict[Node, Node]]:
+    """Every ``rdf:first`` and ``rdf:rest`` of the graph, read in two passes.
+
+    Walking each author list with one lookup per cell costs a store round trip per cell (on
+    Oxigraph, through :class:`mlcryst.oxview.StoreView`); two bulk reads cost one pass each.
+    """
+    return dict(graph.subject_objects(RDF.first)), dict(graph.subject_objects(RDF.rest))
+
+
+def _list_items(head: Node, cells: tuple[dict[Node, Node], dict[Node, Node]]) -> Iterator[Node]:
+    """The members of the rdf:List at ``head``, as :meth:`rdflib.Graph.items` gives them."""
+    first, rest = cells
+    seen = {head}
+    node: Node | None = head
+    while node is not None:
+        item = first.get(node)
+        if item is not None:
+            yield item
+        node = rest.get(node)
+        if node in seen:
+            raise ValueError("List contains a recursive rdf:rest reference")
+        seen.add(node)  # type: ignore[arg-type]
+
+
 def _authors(
-    graph: Graph, paper: URIRef, lists: dict[Node, Node], creators: dict[Node, list[URIRef]]
+    paper: URIRef,
+    lists: dict[Node, Node],
+    cells: tuple[dict[Node, Node], dict[Node, Node]],
+    creators: dict[Node, list[URIRef]],
 ) -> tuple[URIRef, ...]:
     """Authors in printed order (``bibo:authorList``), else the creators sorted."""
     head = lists.get(paper)
     if head is not None:
-        ordered = [a for a in Collection(graph, head) if isinstance(a, URIRef)]
+        ordered = [a for a in _list_items(head, cells) if isinstance(a, URIRef)]
         if ordered:
             return tuple(ordered)
     return tuple(creators.get(paper, ()))
