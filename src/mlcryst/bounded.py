@@ -105,8 +105,13 @@ def _read_all(fd: int, deadline: float | None) -> bytes | None:
             chunks.append(chunk)
 
 
-def run_limited(fn: Callable[[], T], *, timeout: float | None = DEFAULT_TIMEOUT,
-                memory_mb: int | None = None, what: str = "the query") -> T:
+def run_limited(
+    fn: Callable[[], T],
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    memory_mb: int | None = None,
+    what: str = "the query",
+) -> T:
     """Return ``fn()`` computed in a child process under the limits, or raise QueryTimeout.
 
     ``fn``'s result (and any :class:`MlcrystError` it raises) must be picklable.
@@ -137,20 +142,24 @@ def run_limited(fn: Callable[[], T], *, timeout: float | None = DEFAULT_TIMEOUT,
     _, wait_status = os.waitpid(pid, 0)
     _kill(pid)  # anything the child started and left behind (e.g. after a crash)
     if data is None:
-        raise QueryTimeout(f"{what} was stopped after {timeout:g} s (the time limit; raise it "
-                           "with --timeout SECONDS, or 0 for none)")
+        raise QueryTimeout(
+            f"{what} was stopped after {timeout:g} s (the time limit; raise it "
+            "with --timeout SECONDS, or 0 for none)"
+        )
     if not data:
         how = ""
         if os.WIFSIGNALED(wait_status):
             how = f" (killed by signal {os.WTERMSIG(wait_status)})"
-        raise QueryTimeout(f"{what} ran out of memory{how}: it was stopped at the memory limit "
-                           f"of {memory_mb} MB")
+        raise QueryTimeout(
+            f"{what} ran out of memory{how}: it was stopped at the memory limit of {memory_mb} MB"
+        )
     status, payload = pickle.loads(data)
     if status == "ok":
         return payload  # type: ignore[no-any-return]
     if status == "memory":
-        raise QueryTimeout(f"{what} ran out of memory: it was stopped at the memory limit of "
-                           f"{memory_mb} MB")
+        raise QueryTimeout(
+            f"{what} ran out of memory: it was stopped at the memory limit of {memory_mb} MB"
+        )
     if status == "error":
         raise payload
     from .errors import QueryError
@@ -166,8 +175,9 @@ def _kill(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
 
 
-def run_parallel(fns: list[Callable[[], T]], *, timeout: float | None = None,
-                 what: str = "the work") -> list[T]:
+def run_parallel(
+    fns: list[Callable[[], T]], *, timeout: float | None = None, what: str = "the work"
+) -> list[T]:
     """``[fn() for fn in fns]``, each in its own forked child at once (sharing this process's
     memory copy-on-write); results must be picklable. Without ``fork``: one after another."""
     if len(fns) < 2 or not hasattr(os, "fork"):

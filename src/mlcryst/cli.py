@@ -21,39 +21,54 @@ F = TypeVar("F", bound=Callable[..., Any])
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
 EXPORT_FORMATS = ("turtle", "nt", "jsonld", "xml")
 
+
 def _open(graph_file: Path | None, data_dir: Path | None = None, base: str | None = None) -> Any:
     from .store import open_graph
 
     return open_graph(graph_file, data_dir=data_dir, base=base)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]},
-             epilog="Exit codes: " + "; ".join(f"{k} {v}" for k, v in EXIT_CODES.items()))
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Exit codes: " + "; ".join(f"{k} {v}" for k, v in EXIT_CODES.items()),
+)
 @click.version_option(package_name="mlcryst")
 def main() -> None:
     """A knowledge graph of machine learning in crystallography (Billinge & Proffen, Table 1)."""
 
 
 @main.command()
-@click.option("--out", "out_dir", default="dist", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option(
+    "--out",
+    "out_dir",
+    default="dist",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder.",
+)
 @data_option
 @base_option
-@click.option("--no-visuals", "no_visuals", is_flag=True,
-              help="Skip the interactive page (mlcryst.html) and the figures (figures/).")
+@click.option(
+    "--no-visuals",
+    "no_visuals",
+    is_flag=True,
+    help="Skip the interactive page (mlcryst.html) and the figures (figures/).",
+)
 @store_option
 @handle_errors
-def build(out_dir: Path, data_dir: Path | None, base: str | None, no_visuals: bool,
-          store: str) -> None:
+def build(
+    out_dir: Path, data_dir: Path | None, base: str | None, no_visuals: bool, store: str
+) -> None:
     """Build the graph from the data, validate it, and write Turtle, N-Triples and JSON-LD,
     the interactive page and the figures."""
     from .pipeline import build as run_build
 
-    report = run_build(out_dir, data_dir=data_dir, base=base, visuals=not no_visuals,
-                       store=store)
-    click.echo(f"{report.papers} papers ({report.table1_rows} Table 1 rows), {report.people} "
-               f"people, {report.references} references: {report.triples} triples; "
-               "conforms to the shapes")
+    report = run_build(out_dir, data_dir=data_dir, base=base, visuals=not no_visuals, store=store)
+    click.echo(
+        f"{report.papers} papers ({report.table1_rows} Table 1 rows), {report.people} "
+        f"people, {report.references} references: {report.triples} triples; "
+        "conforms to the shapes"
+    )
     for w in report.warnings:
         click.echo(f"  warning: {w}")
     for path in report.written:
@@ -99,23 +114,62 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, Any]:
 @click.argument("name", required=False)
 @click.option("--sparql", "sparql_text", metavar="TEXT", help="Run this query text.")
 @graph_option
-@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table",
-              show_default=True, help="Output format (csv/tsv/json/xml: SPARQL 1.1 results).")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind a query variable (repeatable); <iri> or prefix:local give an IRI.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(RESULT_FORMATS),
+    default="table",
+    show_default=True,
+    help="Output format (csv/tsv/json/xml: SPARQL 1.1 results).",
+)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a query variable (repeatable); <iri> or prefix:local give an IRI.",
+)
 @endpoint_options
-@click.option("--store", type=click.Choice(("auto", "rdflib", "oxigraph")), default="auto",
-              show_default=True, help="Query engine: auto is Oxigraph (same answers, faster; the "
-              "built graph is cached), rdflib on request.")
-@click.option("--timeout", type=click.FloatRange(min=0), default=60.0, show_default=True,
-              metavar="SECONDS", help="Stop the query after this long (0: no time limit).")
-@click.option("--max-memory", "max_memory", type=click.IntRange(min=0), default=None,
-              metavar="MB", help="Stop the query past this much memory beyond the loaded graph "
-              "(default 2048 or half the RAM; 0: no memory limit).")
+@click.option(
+    "--store",
+    type=click.Choice(("auto", "rdflib", "oxigraph")),
+    default="auto",
+    show_default=True,
+    help="Query engine: auto is Oxigraph (same answers, faster; the "
+    "built graph is cached), rdflib on request.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop the query after this long (0: no time limit).",
+)
+@click.option(
+    "--max-memory",
+    "max_memory",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="MB",
+    help="Stop the query past this much memory beyond the loaded graph "
+    "(default 2048 or half the RAM; 0: no memory limit).",
+)
 @handle_errors
-def query(name: str | None, sparql_text: str | None, graph_file: Path | None, fmt: str,
-          params: tuple[str, ...], endpoint: str | None, named_graph: str, user: str | None,
-          password: str | None, store: str, timeout: float, max_memory: int | None) -> None:
+def query(
+    name: str | None,
+    sparql_text: str | None,
+    graph_file: Path | None,
+    fmt: str,
+    params: tuple[str, ...],
+    endpoint: str | None,
+    named_graph: str,
+    user: str | None,
+    password: str | None,
+    store: str,
+    timeout: float,
+    max_memory: int | None,
+) -> None:
     """Run a named query (see `mlcryst queries`), a .rq file, or --sparql TEXT."""
     from .query import find_query, run
 
@@ -128,8 +182,18 @@ def query(name: str | None, sparql_text: str | None, graph_file: Path | None, fm
             raise click.UsageError("--graph FILE and --endpoint URL exclude each other")
         from .commands.remote import query_endpoint
 
-        click.echo(query_endpoint(endpoint, q, _parse_params(params), fmt, user=user,
-                                  password=password, named_graph=named_graph), nl=False)
+        click.echo(
+            query_endpoint(
+                endpoint,
+                q,
+                _parse_params(params),
+                fmt,
+                user=user,
+                password=password,
+                named_graph=named_graph,
+            ),
+            nl=False,
+        )
         return
     if store != "rdflib":  # Oxigraph, without importing rdflib (docs/benchmarks.md)
         from .commands.scale import query_oxigraph
@@ -156,22 +220,32 @@ def queries() -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle",
-              show_default=True)
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write here (atomically) instead of standard output.")
+@click.option(
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle", show_default=True
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here (atomically) instead of standard output.",
+)
 @graph_option
 @data_option
 @base_option
 @store_option
 @handle_errors
-def export(fmt: str, out_file: Path | None, graph_file: Path | None, data_dir: Path | None,
-           base: str | None, store: str) -> None:
+def export(
+    fmt: str,
+    out_file: Path | None,
+    graph_file: Path | None,
+    data_dir: Path | None,
+    base: str | None,
+    store: str,
+) -> None:
     """Serialise the graph (deterministic, canonical blank nodes)."""
     from .pipeline import export_graph
 
-    data = export_graph(fmt, out_file, source=graph_file, data_dir=data_dir, base=base,
-                        store=store)
+    data = export_graph(fmt, out_file, source=graph_file, data_dir=data_dir, base=base, store=store)
     if data is None:
         click.echo(f"wrote {out_file}")
     else:

@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from rdflib.query import Result
 
 
-
 # --- queries ---------------------------------------------------------------------------------
 
 

@@ -22,9 +22,16 @@ class BuildReport:
     written: list[Path] = field(default_factory=list)
 
 
-def build(out_dir: Path | str | None = "dist", *, data_dir: Path | str | None = None,
-          base: str | None = None, formats: tuple[str, ...] | None = None,
-          visuals: bool = True, store: str = "auto", jobs: int | None = None) -> BuildReport:
+def build(
+    out_dir: Path | str | None = "dist",
+    *,
+    data_dir: Path | str | None = None,
+    base: str | None = None,
+    formats: tuple[str, ...] | None = None,
+    visuals: bool = True,
+    store: str = "auto",
+    jobs: int | None = None,
+) -> BuildReport:
     """Load, build and validate; write the outputs only if the graph conforms.
 
     With ``visuals`` also write the interactive page (``mlcryst.html``) and the figures
@@ -92,8 +99,13 @@ def write_visuals(graph: Any, out_dir: Path | str) -> list[Path]:
     return written
 
 
-def validate_source(source: Path | str | None = None, *, data_dir: Path | str | None = None,
-                    store: str = "auto", jobs: int | None = None) -> tuple[list[object], int]:
+def validate_source(
+    source: Path | str | None = None,
+    *,
+    data_dir: Path | str | None = None,
+    store: str = "auto",
+    jobs: int | None = None,
+) -> tuple[list[object], int]:
     """Validate a graph file, or the graph built from the data: (warnings, triples).
 
     Raises :class:`~mlcryst.errors.ValidationFailed` on any violation. On the rdflib store the
@@ -105,8 +117,11 @@ def validate_source(source: Path | str | None = None, *, data_dir: Path | str | 
 
     from .oxstore import choose, count_papers
 
-    chosen = (choose(store, path=source) if source is not None
-              else choose(store, papers=count_papers(data_dir)))
+    chosen = (
+        choose(store, path=source)
+        if source is not None
+        else choose(store, papers=count_papers(data_dir))
+    )
     if chosen == "oxigraph":
         from .oxstore import open_store
         from .shacl_store import check_store, file_prefixes
@@ -121,10 +136,15 @@ def validate_source(source: Path | str | None = None, *, data_dir: Path | str | 
     return list(check(graph)), len(graph)
 
 
-
-def push_payload(source: Path | str | None = None, *, data_dir: Path | str | None = None,
-                 base: str | None = None, store: str = "auto", validate: bool = True,
-                 jobs: int | None = None) -> tuple[bytes, int]:
+def push_payload(
+    source: Path | str | None = None,
+    *,
+    data_dir: Path | str | None = None,
+    base: str | None = None,
+    store: str = "auto",
+    validate: bool = True,
+    jobs: int | None = None,
+) -> tuple[bytes, int]:
     """The graph to load into a SPARQL server, as N-Triples, and its number of triples.
 
     ``source`` is an RDF file, or None for the graph built from ``data_dir``. Unless
@@ -137,8 +157,11 @@ def push_payload(source: Path | str | None = None, *, data_dir: Path | str | Non
 
     from .oxstore import choose, count_papers
 
-    chosen = (choose(store, path=source) if source is not None
-              else choose(store, papers=count_papers(data_dir)))
+    chosen = (
+        choose(store, path=source)
+        if source is not None
+        else choose(store, papers=count_papers(data_dir))
+    )
     if chosen == "oxigraph":
         import pyoxigraph as ox
 
@@ -162,9 +185,15 @@ def push_payload(source: Path | str | None = None, *, data_dir: Path | str | Non
     return serialize(graph, "nt"), len(graph)
 
 
-def export_graph(fmt: str, out_file: Path | str | None = None, *,
-                 source: Path | str | None = None, data_dir: Path | str | None = None,
-                 base: str | None = None, store: str = "auto") -> bytes | None:
+def export_graph(
+    fmt: str,
+    out_file: Path | str | None = None,
+    *,
+    source: Path | str | None = None,
+    data_dir: Path | str | None = None,
+    base: str | None = None,
+    store: str = "auto",
+) -> bytes | None:
     """Serialise the graph (a file, or the build of the data) in ``fmt``.
 
     With ``out_file`` the file is written atomically and None returned (on Oxigraph, what
@@ -173,8 +202,11 @@ def export_graph(fmt: str, out_file: Path | str | None = None, *,
     """
     from .oxstore import choose, count_papers
 
-    chosen = (choose(store, path=source) if source is not None
-              else choose(store, papers=count_papers(data_dir)))
+    chosen = (
+        choose(store, path=source)
+        if source is not None
+        else choose(store, papers=count_papers(data_dir))
+    )
     if chosen == "oxigraph":
         from .oxstore import open_store, serialize, write_file
 

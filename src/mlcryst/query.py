@@ -57,11 +57,17 @@ def parse_header(path: Path) -> NamedQuery:
         if m:
             fields[m.group("key").lower()] = m.group("value").strip()
     if "question" not in fields or "columns" not in fields:
-        raise QueryError(f"{path}: the header must start with '# Question: ...' and "
-                         "'# Columns: ...' lines")
+        raise QueryError(
+            f"{path}: the header must start with '# Question: ...' and '# Columns: ...' lines"
+        )
     split = lambda s: tuple(c.strip() for c in s.split(",") if c.strip())  # noqa: E731
-    return NamedQuery(path.stem, path, fields["question"], split(fields["columns"]),
-                      split(fields.get("parameters", "")))
+    return NamedQuery(
+        path.stem,
+        path,
+        fields["question"],
+        split(fields["columns"]),
+        split(fields.get("parameters", "")),
+    )
 
 
 def list_queries(folder: Path | None = None) -> list[NamedQuery]:
@@ -94,14 +100,20 @@ def check_safe(text: str) -> Any:
         try:
             parseUpdate(text)
         except ParseException:
-            raise QueryError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: "
-                             f"{exc.msg}\n  {exc.line}") from exc
-        raise QueryError("updates (INSERT, DELETE, LOAD, CLEAR, ...) are not allowed: "
-                         "queries only read the graph") from exc
+            raise QueryError(
+                f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: "
+                f"{exc.msg}\n  {exc.line}"
+            ) from exc
+        raise QueryError(
+            "updates (INSERT, DELETE, LOAD, CLEAR, ...) are not allowed: "
+            "queries only read the graph"
+        ) from exc
     # CompValue.get(key) returns the key itself when absent: test membership instead.
     if "datasetClause" in parsed[1] and parsed[1]["datasetClause"]:
-        raise QueryError("FROM / FROM NAMED are not allowed: a query reads only the given graph "
-                         "(it would otherwise load documents from the web or the disk)")
+        raise QueryError(
+            "FROM / FROM NAMED are not allowed: a query reads only the given graph "
+            "(it would otherwise load documents from the web or the disk)"
+        )
     if _mentions_service(parsed):
         raise QueryError("SERVICE is not allowed: queries never reach other endpoints")
     try:
@@ -123,9 +135,14 @@ def _mentions_service(tree: Any) -> bool:
     return False
 
 
-def run(graph: Graph, query: str | NamedQuery,
-        bindings: dict[str, URIRef | Literal] | None = None, *,
-        timeout: float | None = DEFAULT_TIMEOUT, memory_mb: int | None = None) -> Result:
+def run(
+    graph: Graph,
+    query: str | NamedQuery,
+    bindings: dict[str, URIRef | Literal] | None = None,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    memory_mb: int | None = None,
+) -> Result:
     """Run a SPARQL query over ``graph`` with values bound through ``initBindings``.
 
     The query runs under a time limit (``timeout`` seconds, default 60; 0 for none) and a
@@ -136,9 +153,12 @@ def run(graph: Graph, query: str | NamedQuery,
         text = query.text if isinstance(query, NamedQuery) else query
         check_safe(text)  # refused queries are reported without starting a process
         what = f"query {query.name}" if isinstance(query, NamedQuery) else "the query"
-        payload = run_limited(lambda: _materialise(run(graph, query, bindings, timeout=0,
-                                                       memory_mb=0)),
-                              timeout=timeout, memory_mb=memory_mb, what=what)
+        payload = run_limited(
+            lambda: _materialise(run(graph, query, bindings, timeout=0, memory_mb=0)),
+            timeout=timeout,
+            memory_mb=memory_mb,
+            what=what,
+        )
         return _result(payload)
     from rdflib.plugins.sparql.evaluate import evalQuery
 
@@ -165,8 +185,10 @@ def check_parameters(query: NamedQuery, bindings: dict[str, Any]) -> None:
     """Refuse values for variables the named query does not declare as parameters."""
     unknown = set(bindings) - set(query.parameters)
     if unknown:
-        raise QueryError(f"query {query.name} has no parameter(s) {sorted(unknown)}; "
-                         f"it takes: {', '.join(query.parameters) or 'none'}")
+        raise QueryError(
+            f"query {query.name} has no parameter(s) {sorted(unknown)}; "
+            f"it takes: {', '.join(query.parameters) or 'none'}"
+        )
 
 
 def _materialise(result: Result) -> tuple[str, Any]:
@@ -199,9 +221,14 @@ def _result(payload: tuple[str, Any]) -> Result:
     return out
 
 
-def run_named(graph: Graph, name: str, bindings: dict[str, URIRef | Literal] | None = None,
-              *, timeout: float | None = DEFAULT_TIMEOUT, memory_mb: int | None = None
-              ) -> Result:
+def run_named(
+    graph: Graph,
+    name: str,
+    bindings: dict[str, URIRef | Literal] | None = None,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    memory_mb: int | None = None,
+) -> Result:
     q = find_query(name)
     return run(graph, q, bindings, timeout=timeout, memory_mb=memory_mb)
 
@@ -210,6 +237,10 @@ def rows(result: Result) -> list[dict[str, Any]]:
     """SELECT results as a list of dicts of Python values (None for unbound)."""
     out = []
     for row in result:
-        out.append({str(v): (None if row[v] is None else row[v].toPython())  # type: ignore[index]
-                    for v in result.vars or []})
+        out.append(
+            {
+                str(v): (None if row[v] is None else row[v].toPython())  # type: ignore[index]
+                for v in result.vars or []
+            }
+        )
     return out

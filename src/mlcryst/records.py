@@ -16,8 +16,22 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 # Letters that NFKD does not decompose into a base letter plus accents.
-_TRANSLIT = str.maketrans({"æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ß": "ss", "ł": "l", "Ł": "L",
-                           "đ": "d", "Đ": "D", "œ": "oe", "Œ": "OE", "ı": "i"})
+_TRANSLIT = str.maketrans(
+    {
+        "æ": "ae",
+        "Æ": "AE",
+        "ø": "o",
+        "Ø": "O",
+        "ß": "ss",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "œ": "oe",
+        "Œ": "OE",
+        "ı": "i",
+    }
+)
 
 
 @lru_cache(maxsize=1 << 17)

@@ -35,8 +35,10 @@ SUFFIX_FORMATS = {
 def guess_format(path: Path) -> str:
     fmt = SUFFIX_FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise OutputError(f"{path}: cannot tell the RDF format from the suffix "
-                          f"(known: {', '.join(sorted(SUFFIX_FORMATS))})")
+        raise OutputError(
+            f"{path}: cannot tell the RDF format from the suffix "
+            f"(known: {', '.join(sorted(SUFFIX_FORMATS))})"
+        )
     return fmt
 
 
@@ -53,7 +55,8 @@ def _refuse_remote_contexts(doc: object, path: Path) -> None:
                         if isinstance(item, str):
                             raise OutputError(
                                 f"{path}: the JSON-LD names a remote context {item!r}; mlcryst "
-                                "never fetches contexts: embed the context in the document")
+                                "never fetches contexts: embed the context in the document"
+                            )
                 stack.append(value)
         elif isinstance(node, list):
             stack.extend(node)
@@ -80,8 +83,13 @@ def read_graph(path: Path | str, fmt: str | None = None) -> Graph:
     return graph
 
 
-def open_graph(source: Path | str | None = None, *, data_dir: Path | str | None = None,
-               base: str | None = None, store: str = "rdflib") -> Graph:
+def open_graph(
+    source: Path | str | None = None,
+    *,
+    data_dir: Path | str | None = None,
+    base: str | None = None,
+    store: str = "rdflib",
+) -> Graph:
     """The graph to work on: ``source`` if given, else built from the curated data.
 
     With ``store="oxigraph"`` (or "auto" and a large file) a file is parsed by Oxigraph's

@@ -46,8 +46,36 @@ NEW_AUTHOR = 0.45
 #: share of papers that name a structural database as data source
 DATA_SOURCE_SHARE = 0.1
 
-_ONSETS = ["b", "br", "ch", "d", "dr", "f", "g", "gr", "h", "j", "k", "kr", "l", "m", "n",
-           "p", "pr", "r", "s", "sch", "sh", "st", "t", "tr", "v", "w", "z", "zh"]
+_ONSETS = [
+    "b",
+    "br",
+    "ch",
+    "d",
+    "dr",
+    "f",
+    "g",
+    "gr",
+    "h",
+    "j",
+    "k",
+    "kr",
+    "l",
+    "m",
+    "n",
+    "p",
+    "pr",
+    "r",
+    "s",
+    "sch",
+    "sh",
+    "st",
+    "t",
+    "tr",
+    "v",
+    "w",
+    "z",
+    "zh",
+]
 _VOWELS = ["a", "e", "i", "o", "u", "ai", "ei", "ou", "ia", "io"]
 _CODAS = ["", "", "", "n", "r", "s", "l", "k", "m", "nd", "rt", "st", "ng"]
 _INITIALS = "ABCDEFGHIJKLMNOPRSTVWXYZ"
@@ -71,8 +99,10 @@ class _Names:
 
     def _family(self) -> str:
         rng = self.rng
-        parts = [rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS)
-                 for _ in range(rng.choice((2, 2, 3)))]
+        parts = [
+            rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS)
+            for _ in range(rng.choice((2, 2, 3)))
+        ]
         return "".join(parts).capitalize()
 
     def new(self) -> str:
@@ -193,8 +223,13 @@ def generate_papers(ds: Dataset, count: int, seed: int = 0) -> tuple[str, int]:
             team.append(name)
         slots.extend(team)
         authors.update(team)
-        lines = [f"- journal: {jkey}", f"  year: {year}", f"  volume: {volume}",
-                 f"  pages: {page}–{page + length}", "  authors:"]
+        lines = [
+            f"- journal: {jkey}",
+            f"  year: {year}",
+            f"  volume: {volume}",
+            f"  pages: {page}–{page + length}",
+            "  authors:",
+        ]
         lines += [f"    - {_q(a)}" for a in team]
         lines.append(f"  problem: {_q(cell(problem_phrases, n_problem))}")
         lines.append(f"  approach: {_q(cell(approach_phrases, n_approach))}")
@@ -205,14 +240,17 @@ def generate_papers(ds: Dataset, count: int, seed: int = 0) -> tuple[str, int]:
     return "\n".join(out) + "\n" if out else "", len(authors)
 
 
-def write_corpus(out_dir: Path | str, papers: int, seed: int = 0,
-                 data_dir: Path | str | None = None) -> Corpus:
+def write_corpus(
+    out_dir: Path | str, papers: int, seed: int = 0, data_dir: Path | str | None = None
+) -> Corpus:
     """Write a data folder of ``papers`` papers: the seed data plus synthetic papers."""
     src = Path(data_dir) if data_dir is not None else default_data_dir()
     ds = load_dataset(src)
     if papers < len(ds.papers):
-        raise DataError(f"a corpus needs at least the {len(ds.papers)} papers of the seed data, "
-                        f"not {papers}", file=str(src))
+        raise DataError(
+            f"a corpus needs at least the {len(ds.papers)} papers of the seed data, not {papers}",
+            file=str(src),
+        )
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -221,8 +259,11 @@ def write_corpus(out_dir: Path | str, papers: int, seed: int = 0,
                 shutil.copyfile(src / name, out / name)
         text, authors = generate_papers(ds, papers - len(ds.papers), seed)
         seed_text = (src / FILES["papers"]).read_text(encoding="utf-8").rstrip("\n") + "\n"
-        header = (f"\n# --- synthetic papers (mlcryst synth --papers {papers} --seed {seed}) ---\n"
-                  if text else "")
+        header = (
+            f"\n# --- synthetic papers (mlcryst synth --papers {papers} --seed {seed}) ---\n"
+            if text
+            else ""
+        )
         (out / FILES["papers"]).write_text(seed_text + header + text, encoding="utf-8")
     except OSError as exc:
         raise OutputError(f"{out}: cannot write the corpus: {exc.strerror or exc}") from exc

@@ -94,9 +94,12 @@ def vocabulary_from_graph(graph: Graph) -> Vocabulary:
                     key = " ".join(str(label).split()).casefold()
                     other = by_label[column].setdefault(key, concept)
                     if other != concept:
-                        problems.append(DataError(
-                            f"the label {str(label)!r} belongs to both {other} and {concept}",
-                            file=f"ontology/{'methods' if ns == MLM else 'problems'}.ttl"))
+                        problems.append(
+                            DataError(
+                                f"the label {str(label)!r} belongs to both {other} and {concept}",
+                                file=f"ontology/{'methods' if ns == MLM else 'problems'}.ttl",
+                            )
+                        )
     if problems:
         raise DataErrors(problems)
     patterns = {
@@ -104,7 +107,9 @@ def vocabulary_from_graph(graph: Graph) -> Vocabulary:
             r"(?<![\w-])(?:"
             + "|".join(re.escape(lbl) for lbl in sorted(labels, key=lambda s: (-len(s), s)))
             + r")(?![\w-])"
-        ) if labels else re.compile(r"(?!x)x")
+        )
+        if labels
+        else re.compile(r"(?!x)x")
         for column, labels in by_label.items()
     }
     return Vocabulary(scheme_of, patterns, by_label)
@@ -130,8 +135,13 @@ class PaperTags:
 Overrides = dict[tuple[str, str], tuple[list[URIRef], str]]
 
 
-def tag_paper(paper: Paper, vocab: Vocabulary, overrides: Overrides,
-              errors: list[DataError], used: set[tuple[str, str]]) -> PaperTags:
+def tag_paper(
+    paper: Paper,
+    vocab: Vocabulary,
+    overrides: Overrides,
+    errors: list[DataError],
+    used: set[tuple[str, str]],
+) -> PaperTags:
     tags = PaperTags()
     for column, cell in (("approach", paper.approach), ("problem", paper.problem)):
         for phrase in split_phrases(cell):
@@ -141,11 +151,16 @@ def tag_paper(paper: Paper, vocab: Vocabulary, overrides: Overrides,
             else:
                 concepts, via = vocab.match(column, phrase), "labels"
                 if not concepts:
-                    errors.append(DataError(
-                        f"the phrase {phrase!r} matches no concept label; add a label to the "
-                        f"vocabulary or an entry to data/tagging.yaml",
-                        file=paper.where.file, line=paper.line_of(column), field=column,
-                        record=f"Table 1 row {paper.row}" if paper.row else paper.key))
+                    errors.append(
+                        DataError(
+                            f"the phrase {phrase!r} matches no concept label; add a label to the "
+                            f"vocabulary or an entry to data/tagging.yaml",
+                            file=paper.where.file,
+                            line=paper.line_of(column),
+                            field=column,
+                            record=f"Table 1 row {paper.row}" if paper.row else paper.key,
+                        )
+                    )
             tags.phrases.append(PhraseTag(column, phrase, tuple(concepts), via))
             for c in concepts:
                 target = tags.methods if vocab.scheme_of[c] == URIRef(str(MLM)) else tags.problems
@@ -154,8 +169,9 @@ def tag_paper(paper: Paper, vocab: Vocabulary, overrides: Overrides,
     return tags
 
 
-def tag_dataset(ds: Dataset, vocab: Vocabulary, papers: Iterable[Paper] | None = None
-                ) -> dict[str, PaperTags]:
+def tag_dataset(
+    ds: Dataset, vocab: Vocabulary, papers: Iterable[Paper] | None = None
+) -> dict[str, PaperTags]:
     """Tag every paper; raise DataErrors naming each unmatched phrase and stale override."""
     errors: list[DataError] = []
     overrides: dict[tuple[str, str], tuple[list[URIRef], str]] = {}
@@ -164,22 +180,35 @@ def tag_dataset(ds: Dataset, vocab: Vocabulary, papers: Iterable[Paper] | None =
         for curie in o.concepts:
             iri = vocab.curie_to_iri(curie)
             if iri is None:
-                errors.append(DataError(f"unknown concept {curie}", file=o.where.file,
-                                        line=o.where.line, record=f"override {o.phrase!r}",
-                                        field="concepts"))
+                errors.append(
+                    DataError(
+                        f"unknown concept {curie}",
+                        file=o.where.file,
+                        line=o.where.line,
+                        record=f"override {o.phrase!r}",
+                        field="concepts",
+                    )
+                )
             else:
                 iris.append(iri)
         overrides[o.phrase, o.column] = (iris, f"override {o.where}")
     used: set[tuple[str, str]] = set()
-    result = {p.key: tag_paper(p, vocab, overrides, errors, used)
-              for p in (ds.papers if papers is None else papers)}
+    result = {
+        p.key: tag_paper(p, vocab, overrides, errors, used)
+        for p in (ds.papers if papers is None else papers)
+    }
     if papers is None:
         for o in ds.overrides:
             if (o.phrase, o.column) not in used:
-                errors.append(DataError(
-                    f"no {o.column} cell has the phrase {o.phrase!r}: remove the override",
-                    file=o.where.file, line=o.where.line, record=f"override {o.phrase!r}",
-                    field="phrase"))
+                errors.append(
+                    DataError(
+                        f"no {o.column} cell has the phrase {o.phrase!r}: remove the override",
+                        file=o.where.file,
+                        line=o.where.line,
+                        record=f"override {o.phrase!r}",
+                        field="phrase",
+                    )
+                )
     if errors:
         raise DataErrors(errors)
     return result

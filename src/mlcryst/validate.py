@@ -109,19 +109,29 @@ class _PreparedQueries(Graph):
     """
 
     def __init__(self, graph: Graph) -> None:
-        super().__init__(store=graph.store, identifier=graph.identifier,
-                         namespace_manager=graph.namespace_manager)
+        super().__init__(
+            store=graph.store,
+            identifier=graph.identifier,
+            namespace_manager=graph.namespace_manager,
+        )
 
     def query(  # type: ignore[no-untyped-def,override]
-        self, query_object, processor="sparql", result="sparql", initNs=None,
-        initBindings=None, use_store_provided=True, **kwargs,
+        self,
+        query_object,
+        processor="sparql",
+        result="sparql",
+        initNs=None,
+        initBindings=None,
+        use_store_provided=True,
+        **kwargs,
     ):
         if isinstance(query_object, str) and not initNs and processor == "sparql":
             # as rdflib would parse it: prefixes the text does not declare come from the graph
             namespaces = tuple(sorted((p, str(n)) for p, n in self.namespaces()))
             query_object = _prepare(query_object, namespaces)
-        return super().query(query_object, processor, result, initNs, initBindings,
-                             use_store_provided, **kwargs)
+        return super().query(
+            query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
+        )
 
 
 @lru_cache(maxsize=256)
@@ -137,15 +147,25 @@ def _path_predicate(report: Graph, path: Node | None) -> Node | None:
         if path is None or isinstance(path, URIRef):
             return path
         inner = report.value(path, RDF.first)
-        for key in (SH.inversePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath,
-                    SH.alternativePath):
+        for key in (
+            SH.inversePath,
+            SH.zeroOrMorePath,
+            SH.oneOrMorePath,
+            SH.zeroOrOnePath,
+            SH.alternativePath,
+        ):
             inner = inner if inner is not None else report.value(path, key)
         path = inner
     return None
 
 
-def shacl_report(graph: Graph, shapes: Graph | None = None, *, allow_warnings: bool = True,
-                 focus_nodes: list[Node] | None = None) -> tuple[bool, Graph]:
+def shacl_report(
+    graph: Graph,
+    shapes: Graph | None = None,
+    *,
+    allow_warnings: bool = True,
+    focus_nodes: list[Node] | None = None,
+) -> tuple[bool, Graph]:
     """Run pySHACL the way mlcryst does: (conforms, the sh:ValidationReport graph).
 
     ``graph`` is not modified. ``focus_nodes`` limits the check to those nodes (IRIs).
@@ -155,14 +175,27 @@ def shacl_report(graph: Graph, shapes: Graph | None = None, *, allow_warnings: b
     shapes = shapes if shapes is not None else load_shapes()
     # inplace: no defensive copy of the data graph (the shapes have no SHACL rules to add triples)
     conforms, report, _ = shacl_validate(
-        _PreparedQueries(graph), shacl_graph=shapes, inference="none", advanced=True,
-        allow_warnings=allow_warnings, inplace=True, focus_nodes=focus_nodes)
+        _PreparedQueries(graph),
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=allow_warnings,
+        inplace=True,
+        focus_nodes=focus_nodes,
+    )
     return bool(conforms), report
 
 
-def make_violation(graph: Graph, shapes: Graph, focus: Node | None, path: Node | None,
-                   value: Node | None, severity: Node | None, message: Node | str | None,
-                   shape: Node | None) -> Violation:
+def make_violation(
+    graph: Graph,
+    shapes: Graph,
+    focus: Node | None,
+    path: Node | None,
+    value: Node | None,
+    severity: Node | None,
+    message: Node | str | None,
+    shape: Node | None,
+) -> Violation:
     """One SHACL result described for people; ``graph`` holds what names the focus node
     (:func:`describe`), ``path`` is the first property of the result path."""
     local = ""
@@ -170,12 +203,16 @@ def make_violation(graph: Graph, shapes: Graph, focus: Node | None, path: Node |
         local = str(path).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
     field = FIELD_NAMES.get(local) or (_short(graph, path) if path is not None else "-")
     return Violation(
-        str(focus), describe(graph, focus) if focus is not None else "?", field,
+        str(focus),
+        describe(graph, focus) if focus is not None else "?",
+        field,
         str(message) if message is not None else "violates a constraint",
-        None if value is None else (str(value) if isinstance(value, Literal)
-                                    else _short(graph, value)),
+        None
+        if value is None
+        else (str(value) if isinstance(value, Literal) else _short(graph, value)),
         str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
-        _short(shapes, shape) if shape is not None else "")
+        _short(shapes, shape) if shape is not None else "",
+    )
 
 
 def sort_violations(found: list[Violation]) -> list[Violation]:
@@ -183,8 +220,9 @@ def sort_violations(found: list[Violation]) -> list[Violation]:
     return sorted(set(found), key=lambda v: (v.what, v.field, v.message, v.value or ""))
 
 
-def validate(graph: Graph, shapes: Graph | None = None,
-             focus_nodes: list[Node] | None = None) -> list[Violation]:
+def validate(
+    graph: Graph, shapes: Graph | None = None, focus_nodes: list[Node] | None = None
+) -> list[Violation]:
     """All SHACL results for ``graph`` (empty when it conforms), sorted.
 
     ``focus_nodes`` limits the check to those nodes (IRIs), e.g. to re-check one paper.
@@ -193,11 +231,18 @@ def validate(graph: Graph, shapes: Graph | None = None,
     _, report = shacl_report(graph, shapes, focus_nodes=focus_nodes)
     out: list[Violation] = []
     for result in report.objects(None, SH.result):  # not the nested sh:detail results
-        out.append(make_violation(
-            graph, shapes, report.value(result, SH.focusNode),
-            _path_predicate(report, report.value(result, SH.resultPath)),
-            report.value(result, SH.value), report.value(result, SH.resultSeverity),
-            report.value(result, SH.resultMessage), report.value(result, SH.sourceShape)))
+        out.append(
+            make_violation(
+                graph,
+                shapes,
+                report.value(result, SH.focusNode),
+                _path_predicate(report, report.value(result, SH.resultPath)),
+                report.value(result, SH.value),
+                report.value(result, SH.resultSeverity),
+                report.value(result, SH.resultMessage),
+                report.value(result, SH.sourceShape),
+            )
+        )
     return sort_violations(out)
 
 

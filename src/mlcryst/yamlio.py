@@ -110,8 +110,7 @@ class _Unsupported(Exception):
 
 
 #: what PyYAML's reader refuses (it would raise; the fast path must not accept it)
-_NON_PRINTABLE = re.compile("[^\x09\x0A\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD"
-                            "\U00010000-\U0010ffff]")
+_NON_PRINTABLE = re.compile("[^\x09\x0a\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.-]*):(?: +(.*))?$")
 _DOUBLE = re.compile(r'"([^"\\]*)"(?: +#.*)?$')
 _SINGLE = re.compile(r"'((?:[^']|'')*)'(?: +#.*)?$")
@@ -127,8 +126,14 @@ def _plain(text: str) -> Any:
         return _plain_cache[text]
     except KeyError:
         pass
-    if (not text or text[0] in _PLAIN_START or ": " in text or text.endswith(":")
-            or "\t" in text or " #" in text):
+    if (
+        not text
+        or text[0] in _PLAIN_START
+        or ": " in text
+        or text.endswith(":")
+        or "\t" in text
+        or " #" in text
+    ):
         raise _Unsupported(text)
     if not any(regexp.match(text) for _, regexp in _RESOLVERS.get(text[0], ())):
         return text  # no implicit type matches: PyYAML's resolver would say str
@@ -148,8 +153,13 @@ _STR_KEYS: set[str] = set()
 
 def _simple_double(text: str) -> bool:
     """A double-quoted scalar without escapes: its value is the text between the quotes."""
-    return (len(text) > 1 and text[0] == '"' and text[-1] == '"' and '"' not in text[1:-1]
-            and "\\" not in text)
+    return (
+        len(text) > 1
+        and text[0] == '"'
+        and text[-1] == '"'
+        and '"' not in text[1:-1]
+        and "\\" not in text
+    )
 
 
 def _str_key(key: str) -> bool:
@@ -236,8 +246,11 @@ class _Fast:
         rows = self.rows
         out = LocatedList()
         out.file, out.line, out.item_lines = self.file, rows[i][0], []
-        while i < len(rows) and rows[i][1] == indent and (
-                rows[i][2] == "-" or rows[i][2].startswith("- ")):
+        while (
+            i < len(rows)
+            and rows[i][1] == indent
+            and (rows[i][2] == "-" or rows[i][2].startswith("- "))
+        ):
             start = i
             try:
                 item, line, i = self.item(i, indent)
@@ -292,8 +305,11 @@ class _Fast:
                     value = self.value(rest, line)
             elif self._deeper(i, indent):
                 value, i = self.block(i, rows[i][1])
-            elif i < len(rows) and rows[i][1] == indent and (
-                    rows[i][2] == "-" or rows[i][2].startswith("- ")):
+            elif (
+                i < len(rows)
+                and rows[i][1] == indent
+                and (rows[i][2] == "-" or rows[i][2].startswith("- "))
+            ):
                 value, i = self.seq(i, indent)
             else:
                 value = None
@@ -310,7 +326,7 @@ class _Fast:
             j += 1
         first = self.rows[i][0]
         last = self.rows[j][0] - 1 if j < len(self.rows) else len(self.raw)
-        chunk = "\n" * (first - 1) + "\n".join(self.raw[first - 1:last]) + "\n"
+        chunk = "\n" * (first - 1) + "\n".join(self.raw[first - 1 : last]) + "\n"
         try:
             doc = _yaml_loads(chunk, self.file)
         except DataError as exc:

@@ -9,15 +9,32 @@ import click
 
 
 @click.command()
-@click.option("--papers", type=click.IntRange(min=1), required=True,
-              help="Total number of papers (the seed data's papers plus synthetic ones).")
-@click.option("--out", "out_dir", required=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write the data files to (created if missing).")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Random seed: the same seed gives the same corpus.")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Seed data folder (default: the data shipped with mlcryst).")
+@click.option(
+    "--papers",
+    type=click.IntRange(min=1),
+    required=True,
+    help="Total number of papers (the seed data's papers plus synthetic ones).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the data files to (created if missing).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Random seed: the same seed gives the same corpus.",
+)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Seed data folder (default: the data shipped with mlcryst).",
+)
 def synth(papers: int, out_dir: Path, seed: int, data_dir: Path | None) -> None:
     """Write a synthetic corpus of PAPERS papers (Zipf-like authors, Table 1's mix of
     journals, methods and problems) that the real pipeline reads: `mlcryst build --data OUT`."""
@@ -27,14 +44,22 @@ def synth(papers: int, out_dir: Path, seed: int, data_dir: Path | None) -> None:
     @handle_errors
     def run() -> None:
         corpus = write_corpus(out_dir, papers, seed=seed, data_dir=data_dir)
-        click.echo(f"wrote {corpus.folder}: {corpus.papers} papers ({corpus.synthetic_papers} "
-                   f"synthetic), {corpus.authors} synthetic authors")
+        click.echo(
+            f"wrote {corpus.folder}: {corpus.papers} papers ({corpus.synthetic_papers} "
+            f"synthetic), {corpus.authors} synthetic authors"
+        )
 
     run()
 
 
-def query_oxigraph(query: Any, graph_file: Path | None, params: tuple[str, ...], fmt: str,
-                   timeout: float, max_memory: int | None) -> str:
+def query_oxigraph(
+    query: Any,
+    graph_file: Path | None,
+    params: tuple[str, ...],
+    fmt: str,
+    timeout: float,
+    max_memory: int | None,
+) -> str:
     """`mlcryst query` on Oxigraph: the rendered result (rdflib is not imported for a table)."""
     from ..oxstore import open_store, parse_params, render, run_query
     from ..query import NamedQuery, check_parameters
