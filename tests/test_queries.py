@@ -8,76 +8,44 @@ value, in order. Facts the editorial states are also asserted literally.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
-import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from itertools import combinations
-from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS, XSD
-from rdflib.query import Result
+from rdflib.namespace import SKOS
 
-from mlcryst.cli import main
-from mlcryst.iris import Iris
 from mlcryst.namespaces import FABIO, MLC, MLM, MLP, PREFIXES
 from mlcryst.query import NamedQuery, find_query, list_queries, run
 from mlcryst.records import Dataset, Paper, display_name
 
 from .conftest import SEED
+from .queryhelp import (
+    ANSWERS,
+    AUTHOR_VALUES,
+    CML,
+    DL,
+    IRIS,
+    METHOD_VALUES,
+    Row,
+    answer,
+    methods,
+    table,
+)
 from .seedtable import references as seed_references
 from .seedtable import table1 as seed_table1
 
-IRIS = Iris()
 QUERIES = list_queries()
 NAMES = [q.name for q in QUERIES]
 VIOLATIONS = [q.name for q in QUERIES if q.is_violation_check]
 SEED_ROWS = seed_table1(SEED)
 METHOD_SCHEME = URIRef(str(MLM))
 PROBLEM_SCHEME = URIRef(str(MLP))
-DL = MLM["deep-learning"]
-CML = MLM["conventional-machine-learning"]
-
-Row = tuple[Any, ...]
 
 
 # --- running the queries ----------------------------------------------------------------------
-
-
-def value(term: object) -> object:
-    """A result term as a comparable Python value: int/bool for typed literals, str for text."""
-    if isinstance(term, Literal):
-        if term.language or term.datatype in (None, XSD.string):
-            return str(term)
-        return term.toPython()
-    return term
-
-
-def table(result: Result) -> list[Row]:
-    names = list(result.vars or [])
-    return [tuple(value(b.get(v)) for v in names) for b in result.bindings]
-
-
-_CACHE: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[list[str], list[Row], float]] = {}
-
-
-def answer(graph: Graph, name: str, **params: URIRef | Literal) -> list[Row]:
-    """Rows of a named query (in process, cached); the CPU time is kept for the timing test."""
-    key = (name, tuple(sorted((k, v.n3()) for k, v in params.items())))
-    if key not in _CACHE:
-        query = find_query(name)
-        assert isinstance(query, NamedQuery)
-        start = time.process_time()
-        result = run(graph, query, dict(params), timeout=0, memory_mb=0)
-        rows = table(result)
-        _CACHE[key] = ([str(v) for v in result.vars or []], rows, time.process_time() - start)
-    return _CACHE[key][1]
 
 
 # --- plain-Python views of the graph and the records -----------------------------------------
@@ -92,10 +60,6 @@ def label(graph: Graph, node: object) -> str:
 def ancestors(graph: Graph, concept: URIRef) -> set[URIRef]:
     """The concept and everything above it (skos:broader*)."""
     return set(graph.transitive_objects(concept, SKOS.broader))  # type: ignore[arg-type]
-
-
-def methods(graph: Graph, paper: Paper) -> set[URIRef]:
-    return set(graph.objects(IRIS.paper(paper.key), MLC.usesMethod))  # type: ignore[arg-type]
 
 
 def problems(graph: Graph, paper: Paper) -> set[URIRef]:
@@ -132,10 +96,6 @@ def work_label(dataset: Dataset, key: str) -> str:
         else (f"{fams[0]} & {fams[1]}" if len(fams) == 2 else f"{fams[0]} et al.")
     )
     return f"{who} ({ref.year}{ref.year_suffix})"
-
-
-def by_row(dataset: Dataset) -> dict[int, Paper]:
-    return {p.row: p for p in dataset.table1() if p.row is not None}
 
 
 # --- the expectations -------------------------------------------------------------------------
@@ -448,7 +408,7 @@ def test_header_and_prefixes(query: NamedQuery) -> None:
 @pytest.mark.parametrize("query", QUERIES, ids=NAMES)
 def test_columns_are_the_select_variables(graph: Graph, query: NamedQuery) -> None:
     answer(graph, query.name)
-    columns, _, _ = _CACHE[query.name, ()]
+    columns, _, _ = ANSWERS[query.name, ()]
     assert tuple(columns) == query.columns
 
 
@@ -468,7 +428,7 @@ def test_each_query_is_fast(graph: Graph) -> None:
     """CPU time in this process (robust to a busy machine); the slowest are well under 3 s."""
     for name in NAMES:
         answer(graph, name)
-    slow = {key[0]: round(t, 2) for key, (_, _, t) in _CACHE.items() if t > 3.0}
+    slow = {key[0]: round(t, 2) for key, (_, _, t) in ANSWERS.items() if t > 3.0}
     assert not slow
 
 
@@ -616,19 +576,6 @@ def test_papers_per_method_facts(graph: Graph) -> None:
 
 # --- parameters -------------------------------------------------------------------------------
 
-AUTHOR_VALUES = [
-    IRIS.person("juhas-p"),
-    Literal("Juhas, P."),
-    Literal("Juhás, P."),
-    Literal("Juhás"),
-    Literal("P. Juhás"),
-    Literal("Wang, Y."),
-    IRIS.person("wang-y-2"),
-    Literal("Billinge"),
-    Literal("Christiansen"),
-    Literal("nobody, N."),
-]
-
 
 @pytest.mark.parametrize("author", AUTHOR_VALUES, ids=str)
 def test_papers_by_author(graph: Graph, dataset: Dataset, author: URIRef | Literal) -> None:
@@ -650,21 +597,6 @@ def test_papers_by_author_facts(graph: Graph) -> None:
     assert len(answer(graph, "papers-by-author")) == 480  # every authorship of Table 1
 
 
-METHOD_VALUES = [
-    MLM["convolutional-neural-network"],
-    MLM["neural-network"],
-    MLM["deep-learning"],
-    MLM["machine-learning"],
-    MLM["alphafold"],
-    MLM["non-machine-learning-method"],
-    MLM["generative-modelling"],
-    Literal("CNN"),
-    Literal("random forest"),
-    Literal("lasso"),
-    Literal("no such method"),
-]
-
-
 @pytest.mark.parametrize("method", METHOD_VALUES, ids=str)
 def test_papers_using_method(graph: Graph, dataset: Dataset, method: URIRef | Literal) -> None:
     assert answer(graph, "papers-using-method", method=method) == expect_papers_using_method(
@@ -682,305 +614,3 @@ def test_papers_using_method_facts(graph: Graph) -> None:
     assert answer(graph, "papers-using-method", method=Literal("cnn")) == cnn
     every = answer(graph, "papers-using-method")
     assert [r[0] for r in every] == [r for r in range(1, 81) if r != 14]  # 14: "Various"
-
-
-# --- the violation checks catch what they are meant to catch ----------------------------------
-
-
-def _copy(graph: Graph) -> Graph:
-    g = Graph()
-    for prefix, ns in graph.namespaces():
-        g.bind(prefix, ns)
-    g += graph
-    return g
-
-
-def _rows(g: Graph, name: str) -> list[Row]:
-    return table(run(g, find_query(name), timeout=0, memory_mb=0))  # type: ignore[arg-type]
-
-
-def _paper(dataset: Dataset, row: int) -> URIRef:
-    return IRIS.paper(by_row(dataset)[row].key)
-
-
-def _set_literal(g: Graph, s: URIRef, p: URIRef, new: Literal) -> None:
-    g.remove((s, p, None))
-    g.add((s, p, new))
-
-
-Mutation = Callable[[Graph, Dataset], Iterable[object]]
-
-
-def _no_methods(g: Graph, ds: Dataset) -> Iterable[object]:
-    g.remove((_paper(ds, 2), MLC.usesMethod, None))
-    return [2]
-
-
-def _no_problems(g: Graph, ds: Dataset) -> Iterable[object]:
-    g.remove((_paper(ds, 1), MLC.addressesProblem, None))
-    return [1]
-
-
-def _wrong_scheme(g: Graph, ds: Dataset) -> Iterable[object]:
-    g.add((_paper(ds, 5), MLC.usesMethod, MLP["diffraction"]))
-    return [_paper(ds, 5), MLP["diffraction"]]
-
-
-def _orphan(g: Graph, ds: Dataset) -> Iterable[object]:
-    g.remove((MLM["autoencoder"], SKOS.broader, None))
-    return [MLM["autoencoder"]]
-
-
-def _loop(g: Graph, ds: Dataset) -> Iterable[object]:
-    g.remove((MLP["indexing"], SKOS.broader, None))
-    g.add((MLP["indexing"], SKOS.broader, MLP["phasing"]))
-    g.remove((MLP["phasing"], SKOS.broader, None))
-    g.add((MLP["phasing"], SKOS.broader, MLP["indexing"]))
-    return [MLP["indexing"]]  # and phasing, and everything under them
-
-
-def _two_architectures(g: Graph, ds: Dataset) -> Iterable[object]:
-    g.add((MLM["autoencoder"], SKOS.broader, CML))
-    return [MLM["autoencoder"], 2]
-
-
-def _no_architecture(g: Graph, ds: Dataset) -> Iterable[object]:
-    g.remove((MLM["lasso"], SKOS.broader, None))
-    g.add((MLM["lasso"], SKOS.broader, MLM["regression"]))
-    return [MLM["lasso"], 0]
-
-
-def _two_facets(g: Graph, ds: Dataset) -> Iterable[object]:
-    g.add((MLM["facet-task"], SKOS.member, MLM["autoencoder"]))
-    return [MLM["autoencoder"], 2]
-
-
-def _creator_dropped(g: Graph, ds: Dataset) -> Iterable[object]:
-    g.remove((_paper(ds, 8), URIRef("http://purl.org/dc/terms/creator"), IRIS.person("juhas-p")))
-    return [_paper(ds, 8), IRIS.person("juhas-p"), "in the author list but not a creator"]
-
-
-def _creator_added(g: Graph, ds: Dataset) -> Iterable[object]:
-    g.add((_paper(ds, 8), URIRef("http://purl.org/dc/terms/creator"), IRIS.person("proffen-t")))
-    return [_paper(ds, 8), IRIS.person("proffen-t"), "creator missing from the author list"]
-
-
-def _variant_forgotten(g: Graph, ds: Dataset) -> Iterable[object]:
-    g.remove((IRIS.person("gradzielski-m"), SKOS.altLabel, None))
-    return [IRIS.person("gradzielski-m"), "not printed in the reference-list entry"]
-
-
-def _row_gap(g: Graph, ds: Dataset) -> Iterable[object]:
-    _set_literal(g, IRIS.row(40), URIRef("http://www.w3.org/ns/csvw#rownum"), Literal(140))
-    return [41, "the row before it is missing"]
-
-
-def _row_twice(g: Graph, ds: Dataset) -> Iterable[object]:
-    _set_literal(g, IRIS.row(40), URIRef("http://www.w3.org/ns/csvw#rownum"), Literal(39))
-    return [39, "two rows have this number"]
-
-
-def _year_out_of_order(g: Graph, ds: Dataset) -> Iterable[object]:
-    _set_literal(g, _paper(ds, 3), FABIO.hasPublicationYear, Literal("1990", datatype=XSD.gYear))
-    return [3, "year earlier than the row before, in the same journal"]
-
-
-def _journal_split(g: Graph, ds: Dataset) -> Iterable[object]:
-    g.remove((_paper(ds, 80), URIRef("http://purl.org/dc/terms/isPartOf"), None))
-    g.add((_paper(ds, 80), URIRef("http://purl.org/dc/terms/isPartOf"), IRIS.journal("acta-a")))
-    return [80, "its journal's block ended before this row"]
-
-
-def _wrong_volume(g: Graph, ds: Dataset) -> Iterable[object]:
-    _set_literal(
-        g,
-        _paper(ds, 1),
-        URIRef("http://prismstandard.org/namespaces/basic/2.0/volume"),
-        Literal(34),
-    )
-    return [_paper(ds, 1), 1977, 34, 33]
-
-
-MUTATIONS: list[tuple[str, Mutation]] = [
-    ("paper-without-method-violation", _no_methods),
-    ("paper-without-problem-violation", _no_problems),
-    ("tag-scheme-violation", _wrong_scheme),
-    ("concept-without-broader-violation", _orphan),
-    ("concept-without-broader-violation", _loop),
-    ("unreachable-family-violation", _two_architectures),
-    ("unreachable-family-violation", _no_architecture),
-    ("facet-membership-violation", _two_facets),
-    ("creator-list-mismatch-violation", _creator_dropped),
-    ("creator-list-mismatch-violation", _creator_added),
-    ("creator-citation-mismatch-violation", _variant_forgotten),
-    ("table-row-violation", _row_gap),
-    ("table-row-violation", _row_twice),
-    ("table-order-violation", _year_out_of_order),
-    ("table-order-violation", _journal_split),
-    ("volume-year-violation", _wrong_volume),
-]
-
-
-def test_every_violation_check_is_exercised() -> None:
-    assert {name for name, _ in MUTATIONS} == set(VIOLATIONS)
-
-
-@pytest.mark.parametrize(
-    ("name", "mutate"), MUTATIONS, ids=[f"{n}-{m.__name__.strip('_')}" for n, m in MUTATIONS]
-)
-def test_violation_check_catches_a_planted_fault(
-    graph: Graph, dataset: Dataset, name: str, mutate: Mutation
-) -> None:
-    g = _copy(graph)
-    wanted = list(mutate(g, dataset))
-    rows = _rows(g, name)
-    assert rows, "the planted fault is reported"
-    assert any(all(w in row for w in wanted) for row in rows), rows
-
-
-def test_the_review_is_the_only_table_1_paper_without_a_method(
-    graph: Graph, dataset: Dataset
-) -> None:
-    """Why paper-without-method-violation exempts reviews: row 14 says "Various"."""
-    bare = [p.row for p in dataset.table1() if not methods(graph, p)]
-    assert bare == [14] and by_row(dataset)[14].approach == "Various"
-    assert (_paper(dataset, 14), MLC.addressesProblem, MLP["literature-review"]) in graph
-
-
-# --- the command line: listing and every results format ---------------------------------------
-
-
-def test_queries_command_lists_every_question(runner: CliRunner) -> None:
-    out = runner.invoke(main, ["queries"])
-    assert out.exit_code == 0, out.output
-    lines = out.output.splitlines()
-    assert len(lines) == len(QUERIES)
-    width = max(len(n) for n in NAMES)
-    assert lines == [f"{q.name.ljust(width)}  {q.question}" for q in QUERIES]
-
-
-def _cli(runner: CliRunner, *args: str) -> str:
-    out = runner.invoke(main, ["query", *args])
-    assert out.exit_code == 0, (out.output, out.exception)
-    return out.output
-
-
-def _text_cells(rows: list[Row]) -> list[list[str]]:
-    return [["" if v is None else str(v) for v in r] for r in rows]
-
-
-@pytest.mark.parametrize("store", ["auto", "rdflib"])
-def test_csv_parses_back_with_the_columns_as_header(
-    runner: CliRunner, graph: Graph, store: str
-) -> None:
-    query = find_query("table-1")
-    assert isinstance(query, NamedQuery)
-    data = list(
-        csv.reader(io.StringIO(_cli(runner, "table-1", "--format", "csv", "--store", store)))
-    )
-    assert tuple(data[0]) == query.columns
-    assert data[1:] == _text_cells(answer(graph, "table-1"))
-
-
-def test_tsv_parses_back(runner: CliRunner, graph: Graph) -> None:
-    text = _cli(runner, "papers-per-database", "--format", "tsv", "--store", "rdflib")
-    parsed = Result.parse(io.StringIO(text), format="tsv")
-    assert [str(v) for v in parsed.vars or []] == list(
-        find_query(  # type: ignore[union-attr]
-            "papers-per-database"
-        ).columns
-    )
-    assert table(parsed) == answer(graph, "papers-per-database")
-    assert text.splitlines()[0] == "?database\t?title\t?described_by\t?papers\t?paper"
-
-
-@pytest.mark.parametrize("store", ["auto", "rdflib"])
-def test_json_is_sparql_results_json(runner: CliRunner, graph: Graph, store: str) -> None:
-    text = _cli(runner, "deep-vs-conventional-per-year", "--format", "json", "--store", store)
-    doc = json.loads(text)
-    assert doc["head"]["vars"] == [
-        "year",
-        "papers",
-        "deep_learning",
-        "conventional_ml",
-        "both",
-        "neither",
-    ]
-    first = doc["results"]["bindings"][0]
-    assert first["year"] == {"type": "literal", "value": "1977", "datatype": str(XSD.integer)}
-    parsed = Result.parse(io.StringIO(text), format="json")
-    assert table(parsed) == answer(graph, "deep-vs-conventional-per-year")
-
-
-def test_xml_parses_back(runner: CliRunner, graph: Graph) -> None:
-    text = _cli(runner, "name-variants", "--format", "xml")
-    parsed = Result.parse(io.BytesIO(text.encode("utf-8")), format="xml")
-    assert table(parsed) == answer(graph, "name-variants")
-
-
-@pytest.mark.parametrize("store", ["auto", "rdflib"])
-def test_table_is_readable(runner: CliRunner, store: str) -> None:
-    lines = _cli(runner, "papers-per-journal", "--store", store).splitlines()
-    assert lines[0].split() == ["journal", "abbreviation", "papers"]
-    assert set(lines[1]) == {"-", " "}
-    assert lines[2].startswith("Acta Crystallographica Section A  Acta Cryst. A")
-    assert lines[2].split()[-1] == "14" and len(lines) == 2 + 5
-
-
-def test_parameters_through_the_cli(runner: CliRunner, graph: Graph) -> None:
-    by_name = _cli(runner, "papers-by-author", "--param", "author=Juhas, P.", "--format", "csv")
-    by_iri = _cli(
-        runner,
-        "papers-by-author",
-        "--param",
-        f"author=<{IRIS.person('juhas-p')}>",
-        "--format",
-        "csv",
-    )
-    assert by_name == by_iri
-    assert list(csv.reader(io.StringIO(by_name)))[1:] == _text_cells(
-        answer(graph, "papers-by-author", author=Literal("Juhas, P."))
-    )
-    cnn = _cli(
-        runner,
-        "papers-using-method",
-        "--param",
-        "method=mlm:convolutional-neural-network",
-        "--format",
-        "csv",
-    )
-    assert list(csv.reader(io.StringIO(cnn)))[1:] == _text_cells(
-        answer(graph, "papers-using-method", method=MLM["convolutional-neural-network"])
-    )
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_oxigraph_gives_the_same_rows(graph: Graph, embedded_oxigraph: Any, name: str) -> None:
-    """A second engine (the CLI's default store) agrees with rdflib on every query."""
-    from mlcryst.oxstore import run_query, to_rdflib_result
-
-    result = to_rdflib_result(run_query(embedded_oxigraph, find_query(name).text))  # type: ignore[union-attr]
-    assert table(result) == answer(graph, name)
-
-
-@pytest.mark.parametrize(
-    ("key", "bound"),
-    [("author", v) for v in AUTHOR_VALUES] + [("method", v) for v in METHOD_VALUES],
-    ids=str,
-)
-def test_oxigraph_gives_the_same_rows_with_parameters(
-    graph: Graph, embedded_oxigraph: Any, key: str, bound: Any
-) -> None:
-    from mlcryst.oxstore import run_query, to_rdflib_result
-
-    name = "papers-by-author" if key == "author" else "papers-using-method"
-    text = find_query(name).text  # type: ignore[union-attr]
-    result = to_rdflib_result(run_query(embedded_oxigraph, text, {key: bound}))
-    assert table(result) == answer(graph, name, **{key: bound})
-
-
-def test_table1_rows_are_typed_as_the_model_says(graph: Graph) -> None:
-    """The queries find Table 1 papers through csvw:describes; only rows carry it."""
-    describers = set(graph.subjects(URIRef("http://www.w3.org/ns/csvw#describes"), None))
-    assert len(describers) == 80
-    assert all((r, RDF.type, URIRef("http://www.w3.org/ns/csvw#Row")) in graph for r in describers)
