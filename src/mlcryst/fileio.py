@@ -1,4 +1,5 @@
-"""Atomic writes: a temporary file in the same folder, then a rename.
+"""Safe file handling: atomic writes (a temporary file in the same folder, then a rename), and
+no JSON-LD that would make a parser fetch a remote context.
 
 >>> import tempfile, pathlib
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
@@ -49,3 +50,23 @@ def write_all_atomic(files: Mapping[Path, bytes]) -> None:
     """Write several files, each atomically, only after all of them were produced in memory."""
     for path, data in files.items():
         write_atomic(path, data)
+
+
+def refuse_remote_contexts(doc: object, path: Path) -> None:
+    """JSON-LD may name contexts by URL, which rdflib would fetch: refuse them."""
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("@context", "@import"):
+                    items = value if isinstance(value, list) else [value]
+                    for item in items:
+                        if isinstance(item, str):
+                            raise OutputError(
+                                f"{path}: the JSON-LD names a remote context {item!r}; mlcryst "
+                                "never fetches contexts: embed the context in the document"
+                            )
+                stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)

@@ -199,13 +199,13 @@ def to_graph(store: ox.Store) -> Graph:
 
 
 def _refuse_remote_contexts(data: bytes, path: Path | str) -> None:
-    from .store import _refuse_remote_contexts
+    from .fileio import refuse_remote_contexts
 
     try:
         doc = json.loads(data)
     except ValueError as exc:
         raise OutputError(f"{path}: not valid json-ld: {exc}") from exc
-    _refuse_remote_contexts(doc, Path(path))
+    refuse_remote_contexts(doc, Path(path))
 
 
 def read_store(path: Path | str, fmt: ox.RdfFormat | None = None) -> ox.Store:

@@ -16,6 +16,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from .errors import OutputError
+from .fileio import refuse_remote_contexts
 
 SUFFIX_FORMATS = {
     ".ttl": "turtle",
@@ -42,26 +43,6 @@ def guess_format(path: Path) -> str:
     return fmt
 
 
-def _refuse_remote_contexts(doc: object, path: Path) -> None:
-    """JSON-LD may name contexts by URL, which rdflib would fetch: refuse them."""
-    stack = [doc]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key in ("@context", "@import"):
-                    items = value if isinstance(value, list) else [value]
-                    for item in items:
-                        if isinstance(item, str):
-                            raise OutputError(
-                                f"{path}: the JSON-LD names a remote context {item!r}; mlcryst "
-                                "never fetches contexts: embed the context in the document"
-                            )
-                stack.append(value)
-        elif isinstance(node, list):
-            stack.extend(node)
-
-
 def read_graph(path: Path | str, fmt: str | None = None) -> Graph:
     """Parse an RDF file (format from its suffix unless given), never touching the network."""
     path = Path(path)
@@ -72,7 +53,7 @@ def read_graph(path: Path | str, fmt: str | None = None) -> Graph:
     try:
         if fmt == "json-ld":
             doc = json.loads(path.read_text(encoding="utf-8"))
-            _refuse_remote_contexts(doc, path)
+            refuse_remote_contexts(doc, path)
             graph.parse(data=json.dumps(doc), format="json-ld", base=path.resolve().as_uri())
         else:
             graph.parse(path, format=fmt)
