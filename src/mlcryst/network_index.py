@@ -8,13 +8,14 @@ name here.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from . import rdflist
 from .namespaces import BIBO, CITO, FABIO, MLC, MLM, MLP, PRISM
 
 DEEP_LEARNING = MLM["deep-learning"]
@@ -328,21 +329,6 @@ def _list_cells(graph: Graph) -> tuple[dict[Node, Node], dict[Node, Node]]:
     return dict(graph.subject_objects(RDF.first)), dict(graph.subject_objects(RDF.rest))
 
 
-def _list_items(head: Node, cells: tuple[dict[Node, Node], dict[Node, Node]]) -> Iterator[Node]:
-    """The members of the rdf:List at ``head``, as :meth:`rdflib.Graph.items` gives them."""
-    first, rest = cells
-    seen = {head}
-    node: Node | None = head
-    while node is not None:
-        item = first.get(node)
-        if item is not None:
-            yield item
-        node = rest.get(node)
-        if node in seen:
-            raise ValueError("List contains a recursive rdf:rest reference")
-        seen.add(node)  # type: ignore[arg-type]
-
-
 def _authors(
     paper: URIRef,
     lists: dict[Node, Node],
@@ -352,7 +338,8 @@ def _authors(
     """Authors in printed order (``bibo:authorList``), else the creators sorted."""
     head = lists.get(paper)
     if head is not None:
-        ordered = [a for a in _list_items(head, cells) if isinstance(a, URIRef)]
+        first, rest = cells
+        ordered = [a for a in rdflist.items(head, first.get, rest.get) if isinstance(a, URIRef)]
         if ordered:
             return tuple(ordered)
     return tuple(creators.get(paper, ()))

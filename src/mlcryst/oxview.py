@@ -79,13 +79,6 @@ class StoreView:
 
     def items(self, head: Node) -> Iterator[Node]:
         """The members of the rdf:List at ``head`` (as :meth:`rdflib.Graph.items`)."""
-        seen = {head}
-        node: Node | None = head
-        while node is not None:
-            item = self.value(node, RDF.first)
-            if item is not None:
-                yield item
-            node = self.value(node, RDF.rest)
-            if node in seen:
-                raise ValueError("List contains a recursive rdf:rest reference")
-            seen.add(node)  # type: ignore[arg-type]
+        from .rdflist import items
+
+        return items(head, lambda n: self.value(n, RDF.first), lambda n: self.value(n, RDF.rest))
