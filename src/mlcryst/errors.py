@@ -16,6 +16,12 @@ class MlcrystError(Exception):
     exit_code = 1
 
 
+class UsageError(MlcrystError):
+    """A command-line option or environment variable has a value that cannot be used."""
+
+    exit_code = 2
+
+
 class DataError(MlcrystError):
     """A curated input file is malformed or inconsistent.
 
@@ -82,7 +88,7 @@ class QueryError(MlcrystError):
 
 
 class QueryTimeout(QueryError):
-    """A query ran past its time or memory limit and was stopped."""
+    """A query, a parse or a validation ran past its time or memory limit and was stopped."""
 
     exit_code = 8
 
@@ -109,5 +115,5 @@ EXIT_CODES: dict[int, str] = {
     5: "bad, unknown or refused SPARQL query",
     6: "an output could not be written, or an input graph could not be read",
     7: "a remote SPARQL endpoint failed",
-    8: "a query exceeded its time or memory limit",
+    8: "a query, parse or validation exceeded its time or memory limit",
 }
