@@ -13,6 +13,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -36,7 +37,10 @@ VIRTUOSO_MAX_ROWS = 400
 
 def require(binary: str, how: str) -> str:
     """The path of ``binary``; skip (or, in CI, fail) when it is not installed."""
-    path = shutil.which(binary)
+    # the test environment's own scripts first: `pip install oxigraph` puts the server there,
+    # and the README's test command does not activate the virtual environment
+    here = str(Path(sys.executable).parent)
+    path = shutil.which(binary, path=os.pathsep.join([here, os.environ.get("PATH", "")]))
     if path is None:
         message = f"{binary} is not installed ({how})"
         if os.environ.get("CI", "").lower() == "true":

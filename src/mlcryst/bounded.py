@@ -7,6 +7,12 @@ shares the loaded graph (copy-on-write, no re-loading), whose address space is c
 clock passes ``timeout`` seconds. The caller gets the result, or :class:`~mlcryst.errors.
 QueryTimeout` with a clear message; the process and the machine never hang.
 
+The child also has no network: before it runs ``fn`` it moves into a network namespace of its
+own (Linux ``unshare``; as root directly, otherwise inside a user namespace), where no address
+but a loopback that is down exists, so no query engine, parser or validator in it can open a
+connection whatever it is asked (:func:`offline`). Where the system does not allow it, the
+checks of :mod:`mlcryst.sparql_guard` still refuse every query that could.
+
 Defaults: 60 s and 2048 MB (at most half the machine's memory). ``timeout=0`` (or ``None``)
 removes the time limit, ``memory_mb=0`` (or ``None``) the memory limit; with neither limit the
 query runs in the calling process. Where ``fork`` does not exist (Windows) queries run in the
@@ -54,12 +60,46 @@ def _address_space() -> int:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNET = 0x40000000
+
+
+def offline() -> bool:
+    """Cut this process off from every network (a new, empty network namespace).
+
+    True when done. Meant for a freshly forked, single-threaded child: a user namespace can
+    only be entered by a process with one thread.
+    """
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        unshare = libc.unshare
+    except (OSError, AttributeError):
+        return False
+    if unshare(_CLONE_NEWNET) == 0:
+        return True
+    uid, gid = os.getuid(), os.getgid()
+    if unshare(_CLONE_NEWUSER | _CLONE_NEWNET) != 0:
+        return False
+    # keep our own ids inside the user namespace, so files stay readable as before
+    maps = (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1"))
+    for name, text in maps:
+        with contextlib.suppress(OSError), open(f"/proc/self/{name}", "w", encoding="ascii") as fh:
+            fh.write(text)
+    return True
+
+
 def _child(fn: Callable[[], Any], fd: int, memory_mb: int | None) -> None:
     status: str
     try:
         import faulthandler
 
         faulthandler.disable()  # a child stopped at the memory limit should die quietly
+        offline()
         if memory_mb:
             import resource
 
@@ -70,9 +110,11 @@ def _child(fn: Callable[[], Any], fd: int, memory_mb: int | None) -> None:
             status = "ok"
         except MemoryError:
             status, payload = "memory", None
+        except RecursionError:
+            status, payload = "failed", "it is nested too deeply to be handled"
         except MlcrystError as exc:
             status, payload = "error", exc
-        except Exception as exc:  # report any failure of the query engine to the parent
+        except BaseException as exc:  # any failure of the engine (pyo3 panics are BaseException)
             status, payload = "failed", f"{type(exc).__name__}: {exc}"
         try:
             data = pickle.dumps((status, payload), protocol=pickle.HIGHEST_PROTOCOL)

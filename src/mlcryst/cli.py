@@ -90,24 +90,10 @@ def validate(file: Path | None, data_dir: Path | None, store: str) -> None:
     click.echo(f"{file or 'the built graph'}: conforms ({triples} triples)")
 
 
-def _parse_params(params: tuple[str, ...]) -> dict[str, Any]:
-    from rdflib import Literal, URIRef
+def _rdflib_params(params: tuple[str, ...]) -> dict[str, Any]:
+    from .params import parse_params
 
-    from .namespaces import PREFIXES
-
-    out: dict[str, Any] = {}
-    for item in params:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise click.BadParameter(f"{item!r}: expected NAME=VALUE", param_hint="--param")
-        prefix, colon, local = value.partition(":")
-        if value.startswith("<") and value.endswith(">"):
-            out[name] = URIRef(value[1:-1])
-        elif colon and prefix in PREFIXES and not local.startswith("//"):
-            out[name] = URIRef(PREFIXES[prefix] + local)
-        else:
-            out[name] = Literal(value)
-    return out
+    return {name: p.rdflib() for name, p in parse_params(params).items()}
 
 
 @main.command()
@@ -186,7 +172,7 @@ def query(
             query_endpoint(
                 endpoint,
                 q,
-                _parse_params(params),
+                _rdflib_params(params),
                 fmt,
                 user=user,
                 password=password,
@@ -203,7 +189,7 @@ def query(
     from .results import render
 
     graph = _open(graph_file)
-    result = run(graph, q, _parse_params(params), timeout=timeout, memory_mb=max_memory)
+    result = run(graph, q, _rdflib_params(params), timeout=timeout, memory_mb=max_memory)
     click.echo(render(result, fmt, graph), nl=False)
 
 

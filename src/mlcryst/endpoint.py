@@ -32,7 +32,7 @@ from rdflib.term import Node
 
 from .endpoint_http import Http
 from .endpoint_results import boolean_columns, parse_graph, parse_json, to_result
-from .endpoint_rewrite import bind_values, check_iri, paged, refuse_service
+from .endpoint_rewrite import Paging, bind_values, check_iri, paged, paging
 from .errors import EndpointError, QueryError
 
 #: The named graph ``mlcryst push`` replaces and ``mlcryst query --endpoint`` reads by default.
@@ -140,17 +140,11 @@ def query(
     its row cap is fetched again in ordered pages. ``named_graph=None`` reads the server's own
     default graph.
     """
-    from .query import check_safe
+    from .sparql_guard import guard
 
-    refuse_service(text)  # also checked by check_safe; twice, as the server would obey it
-    sent = bind_values(text, dict(bindings or {}))
-    try:
-        algebra = check_safe(sent)
-    except QueryError:
-        if sent != text:
-            check_safe(text)  # report the problem in the text as written
-        raise
-    form = algebra.algebra.name
+    text = guard(text)  # the text as written, checked
+    sent = guard(bind_values(text, dict(bindings or {})))  # the text that is sent, checked
+    form, names, booleans, paging = _read_query(sent, text)
     fields = {"query": sent}
     if named_graph:
         fields["default-graph-uri"] = check_iri(named_graph, "named graph")
@@ -175,18 +169,42 @@ def query(
         and cap
         and len(doc.get("results", {}).get("bindings", [])) >= int(cap)
     ):
-        from rdflib.plugins.sparql.parser import parseQuery
-
-        names = [str(v) for v in algebra.algebra.PV]
         try:
-            pages = _pages(http, endpoint, fields, sent, parseQuery(sent), names, int(cap))
+            pages = _pages(http, endpoint, fields, sent, paging, names, int(cap))
         except QueryError as exc:
             raise EndpointError(
                 f"the server cut the result at its row cap ({cap} rows) and "
                 f"{exc}; raise the cap (Virtuoso: ResultSetMaxRows)"
             ) from exc
         doc = {"head": {"vars": names}, "results": {"bindings": pages}}
-    return to_result(doc, form, boolean_columns(algebra.algebra))
+    return to_result(doc, form, booleans)
+
+
+def _read_query(sent: str, text: str) -> tuple[str, list[str], set[str], Paging | None]:
+    """rdflib's reading of the text to send, checked, under the time and memory limits:
+    (query form, projected variables, boolean columns, how to page it)."""
+    from .bounded import run_limited
+    from .limits import budgets
+
+    def read() -> tuple[str, list[str], set[str], Paging | None]:
+        from rdflib.plugins.sparql.parser import parseQuery
+
+        from .sparql_guard import parse_checked
+
+        try:
+            algebra = parse_checked(sent)
+        except QueryError:
+            if sent != text:
+                parse_checked(text)  # report the problem in the text as written
+            raise
+        node = algebra.algebra
+        if node.name != "SelectQuery":
+            return node.name, [], boolean_columns(node), None
+        names = [str(v) for v in node.PV]
+        return node.name, names, boolean_columns(node), paging(parseQuery(sent))
+
+    b = budgets()
+    return run_limited(read, timeout=b.timeout_s, memory_mb=b.memory_mb, what="reading the query")
 
 
 def _row_cap_at_most(http: Http, endpoint: Endpoint, rows: int) -> str | None:
@@ -220,9 +238,11 @@ def _pages(
     names: list[str],
     size: int,
 ) -> list[dict[str, Any]]:
+    from .sparql_guard import guard
+
     rows: list[dict[str, Any]] = []
     for page in range(MAX_PAGES):
-        text = paged(sent, parsed, names, size, page * size)
+        text = guard(paged(sent, parsed, names, size, page * size))
         _, body = http.form(endpoint.query_url, {**fields, "query": text}, RESULTS_JSON)
         got = parse_json(body).get("results", {}).get("bindings", [])
         rows += got

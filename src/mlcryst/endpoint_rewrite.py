@@ -13,17 +13,17 @@ SELECT ?x WHERE { VALUES (?v) { ("say \\"hi\\"") } ?x ?p ?v }
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from typing import Any, NamedTuple
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from rdflib import Literal, URIRef, Variable
 from rdflib.term import Node
 
 from .errors import QueryError
+from .params import ABSOLUTE_IRI, VARNAME
+from .sparql_guard import tokenize
 
-VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-IRI_CHARS = re.compile(r'^[^\x00-\x20<>"{}|^`\\]*$')
-ABSOLUTE_IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*$')
 LANGTAG = re.compile(r"^[A-Za-z]+(-[A-Za-z0-9]+)*$")
 _ESCAPES = {
     "\\": "\\\\",
@@ -62,61 +62,6 @@ def sparql_term(term: Node | None) -> str:
             return f"{text}^^<{check_iri(str(term.datatype), 'datatype')}>"
         return text
     raise QueryError(f"cannot bind {term!r}: only IRIs and literals can be bound")
-
-
-class Token(NamedTuple):
-    kind: str  # "iri", "string", "var", "word", "punct"
-    text: str
-    start: int
-    end: int
-
-
-_STRING = re.compile(
-    r"""'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|"""
-    r"""'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*\"""",
-    re.S,
-)
-_IRIREF = re.compile(r'<[^\x00-\x20<>"{}|^`\\]*>')
-_VAR = re.compile(r"[?$][A-Za-z0-9_\u00b7\u00c0-\ufffd]+")
-_WORD = re.compile(r"[A-Za-z0-9_:.\-\u00b7\u00c0-\ufffd%\\@]+")
-
-
-def tokenize(text: str) -> Iterator[Token]:
-    """The significant tokens of a SPARQL text (comments and white space dropped)."""
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c.isspace():
-            i += 1
-            continue
-        if c == "#":
-            j = text.find("\n", i)
-            i = n if j < 0 else j + 1
-            continue
-        m = None
-        kind = "punct"
-        if c in "'\"":
-            m, kind = _STRING.match(text, i), "string"
-            if m is None:
-                raise QueryError("unterminated string in the query")
-        elif c == "<":
-            m, kind = _IRIREF.match(text, i), "iri"
-        elif c in "?$":
-            m, kind = _VAR.match(text, i), "var"
-        elif _WORD.match(c):
-            m, kind = _WORD.match(text, i), "word"
-        if m is None or m.end() == i:
-            yield Token("punct", c, i, i + 1)
-            i += 1
-        else:
-            yield Token(kind, m.group(), i, m.end())
-            i = m.end()
-
-
-def refuse_service(text: str) -> None:
-    """QueryError if the text has a SERVICE clause: servers would run it (Oxigraph does)."""
-    if any(t.kind == "word" and t.text.upper() == "SERVICE" for t in tokenize(text)):
-        raise QueryError("SERVICE is not allowed: queries never reach other endpoints")
 
 
 def group_openings(text: str) -> list[int]:
@@ -180,26 +125,45 @@ def bind_values(text: str, bindings: Mapping[str, Node | None]) -> str:
     return "".join(parts)
 
 
-def paged(text: str, parsed: Any, variables: list[str], size: int, offset: int) -> str:
-    """A page of a SELECT query: a total order over its columns, then LIMIT/OFFSET.
+@dataclass(frozen=True)
+class Paging:
+    """What paging needs to know of a SELECT query (picklable: read in a bounded child)."""
 
-    The query's own ORDER BY comes first, the columns it does not sort on yet break its ties,
-    so pages neither overlap nor miss rows. (A column must not be repeated as a sort key:
-    Virtuoso 7.2 then returns rows that mix values of different solutions.) Queries with their
-    own LIMIT, OFFSET or trailing VALUES are not paged.
-    """
+    refused: str | None  # why the query cannot be paged, or None
+    ordered: bool  # it has an ORDER BY of its own
+    sorted_on: frozenset[str | None]  # the variables its ORDER BY sorts on
+
+
+def paging(parsed: Any) -> Paging:
+    """The :class:`Paging` of rdflib's parse of a query (``parseQuery``)."""
     body = parsed[1]
 
     def clause(key: str) -> Any:  # CompValue.get(key) gives the key back when it is absent
         return body[key] if key in body else None  # noqa: SIM401
 
+    refused = None
     for key, what in (("limitoffset", "LIMIT/OFFSET"), ("valuesClause", "a final VALUES")):
-        if clause(key):
-            raise QueryError(f"the query has {what} of its own, so it cannot be paged")
+        if clause(key) and refused is None:
+            refused = f"the query has {what} of its own, so it cannot be paged"
     order = clause("orderby")
-    sorted_on = {_sort_variable(c) for c in order["condition"]} if order else set()
-    ties = " ".join(f"?{v}" for v in variables if v not in sorted_on)
-    keys = (f"\n{ties}" if ties else "") if order else f"\nORDER BY {ties}"
+    sorted_on = frozenset(_sort_variable(c) for c in order["condition"]) if order else frozenset()
+    return Paging(refused, bool(order), sorted_on)
+
+
+def paged(text: str, parsed: Any, variables: list[str], size: int, offset: int) -> str:
+    """A page of a SELECT query: a total order over its columns, then LIMIT/OFFSET.
+
+    ``parsed`` is rdflib's parse of ``text`` or its :class:`Paging`. The query's own ORDER BY
+    comes first, the columns it does not sort on yet break its ties, so pages neither overlap
+    nor miss rows. (A column must not be repeated as a sort key: Virtuoso 7.2 then returns
+    rows that mix values of different solutions.) Queries with their own LIMIT, OFFSET or
+    trailing VALUES are not paged.
+    """
+    info = parsed if isinstance(parsed, Paging) else paging(parsed)
+    if info.refused:
+        raise QueryError(info.refused)
+    ties = " ".join(f"?{v}" for v in variables if v not in info.sorted_on)
+    keys = (f"\n{ties}" if ties else "") if info.ordered else f"\nORDER BY {ties}"
     return f"{text}{keys}\nLIMIT {size}\nOFFSET {offset}\n"
 
 

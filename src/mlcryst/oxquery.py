@@ -1,7 +1,8 @@
 """SPARQL on a ``pyoxigraph.Store``: safe, bounded queries and their rendering.
 
-* :func:`run_query`: a SPARQL query, checked by :func:`mlcryst.query.check_safe` (SERVICE,
-  FROM and updates refused), with a time and memory limit (:mod:`mlcryst.bounded`);
+* :func:`run_query`: a SPARQL query, checked by :mod:`mlcryst.sparql_guard` (SERVICE,
+  FROM and updates refused; the checked text is the text that runs), with a time and memory
+  limit in a child process with no network (:mod:`mlcryst.bounded`);
 * :func:`render`: the same table as :mod:`mlcryst.results`, without importing rdflib (the
   other results formats go through rdflib's serialisers, byte-identical).
 
@@ -54,27 +55,48 @@ class OxResult:
         return len(self.rows if self.type == "SELECT" else self.triples)
 
 
+def _fingerprint() -> str:
+    """What a remembered verdict depends on: the guard's code and the readers' versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from . import sparql_guard
+
+    parts = [hashlib.sha256(Path(sparql_guard.__file__).read_bytes()).hexdigest(), ox.__version__]
+    for dist in ("mlcryst", "rdflib", "pyparsing"):
+        try:
+            parts.append(f"{dist}={version(dist)}")
+        except PackageNotFoundError:
+            parts.append(f"{dist}=?")
+    return "\0".join(parts)
+
+
 def _verdict_file(text: str) -> Path:
-    return cache_dir() / "safe-queries" / hashlib.sha256(text.encode("utf-8")).hexdigest()
+    key = hashlib.sha256(f"oxigraph\0{_fingerprint()}\0{text}".encode()).hexdigest()
+    return cache_dir() / "safe-queries" / key
 
 
-def check_safe(text: str) -> None:
-    """:func:`mlcryst.query.check_safe`, remembered: a text that passed once is not re-parsed.
+def check_safe(text: str) -> str:
+    """:func:`mlcryst.sparql_guard.guard`, then rdflib's parse as a second reading; the text
+    that runs is returned.
 
-    The check needs rdflib's SPARQL parser (0.3 s to import); the verdict for a given text
-    never changes, so it is cached by the hash of the text.
+    The lexical guard runs every time. rdflib's parse (0.3 s to import) is remembered for a
+    text that passed it, keyed by the text, the store, the guard's own code and the versions of
+    mlcryst, rdflib, pyparsing and Oxigraph: a new version or another store never reuses a
+    verdict.
     """
+    from .sparql_guard import guard, parse_checked
+
+    text = guard(text)
     marker = _verdict_file(text)
     if marker.is_file():
-        return
-    from .query import check_safe as full_check
-
-    full_check(text)
+        return text
+    parse_checked(text)
     try:
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
     except OSError:
         pass
+    return text
 
 
 _SKIP = re.compile(
@@ -145,14 +167,20 @@ def run_query(
     rdflib's ``initBindings``. The default here is no limit (``timeout=0``, ``memory_mb=0``);
     ``memory_mb=None`` is the default limit of :mod:`mlcryst.bounded`.
     """
-    check_safe(text)
+    from .sparql_guard import guard
+
+    text = guard(text)  # refused without starting a process; rdflib's reading runs bounded
     subs = {ox.Variable(k): _ox_binding(v) for k, v in (bindings or {}).items()}
 
     def evaluate() -> OxResult:
         try:
             try:
                 return _materialise(
-                    store.query(text, substitutions=subs or None, use_default_graph_as_union=union)
+                    store.query(
+                        check_safe(text),
+                        substitutions=subs or None,
+                        use_default_graph_as_union=union,
+                    )
                 )
             except RuntimeError as exc:
                 # Oxigraph substitutes only projected variables; rdflib's initBindings binds
@@ -160,10 +188,18 @@ def run_query(
                 if not subs or "projection" not in str(exc):
                     raise
                 return _materialise(
-                    store.query(substitute(text, subs), use_default_graph_as_union=union)
+                    store.query(
+                        check_safe(substitute(text, subs)), use_default_graph_as_union=union
+                    )
                 )
+        except QueryError:
+            raise
         except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"the query failed: {exc}") from None
+        except (KeyboardInterrupt, SystemExit, MemoryError):
+            raise
+        except BaseException as exc:  # a panic inside Oxigraph (pyo3's PanicException)
+            raise QueryError(f"the query engine failed: {type(exc).__name__}: {exc}") from None
 
     if not timeout and memory_mb == 0:
         return evaluate()
@@ -273,20 +309,3 @@ def render(result: OxResult, fmt: str) -> str:
     prefixes = Graph()
     bind_prefixes(prefixes)
     return rdflib_render(to_rdflib_result(result), fmt, prefixes)
-
-
-def parse_params(params: tuple[str, ...] | list[str]) -> dict[str, Any]:
-    """``NAME=VALUE`` query parameters as pyoxigraph terms (the rules of ``mlcryst query``)."""
-    out: dict[str, Any] = {}
-    for item in params:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise ValueError(f"{item!r}: expected NAME=VALUE")
-        prefix, colon, local = value.partition(":")
-        if value.startswith("<") and value.endswith(">"):
-            out[name] = ox.NamedNode(value[1:-1])
-        elif colon and prefix in PREFIXES and not local.startswith("//"):
-            out[name] = ox.NamedNode(PREFIXES[prefix] + local)
-        else:
-            out[name] = ox.Literal(value)
-    return out

@@ -6,7 +6,9 @@ Each named query starts with a ``#`` header::
     # Columns: year, papers
 
 Queries never reach the network or the file system: ``SERVICE``, ``FROM``/``FROM NAMED`` and
-updates are refused before anything runs. Values are passed with ``initBindings``.
+updates are refused before anything runs (:mod:`mlcryst.sparql_guard`), and the query runs in
+a child process with no network under time and memory limits. Values are passed with
+``initBindings``.
 
 >>> [q.name for q in list_queries()][:1]
 ['authors-most-prolific']
@@ -89,50 +91,14 @@ def find_query(name_or_path: str, folder: Path | None = None) -> NamedQuery | st
 
 
 def check_safe(text: str) -> Any:
-    """Parse a query and refuse what could reach outside the graph; return the parsed algebra."""
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    """Refuse what could reach outside the graph or is over budget; return rdflib's algebra.
 
-    try:
-        parsed = parseQuery(text)
-    except ParseException as exc:
-        try:
-            parseUpdate(text)
-        except ParseException:
-            raise QueryError(
-                f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: "
-                f"{exc.msg}\n  {exc.line}"
-            ) from exc
-        raise QueryError(
-            "updates (INSERT, DELETE, LOAD, CLEAR, ...) are not allowed: "
-            "queries only read the graph"
-        ) from exc
-    # CompValue.get(key) returns the key itself when absent: test membership instead.
-    if "datasetClause" in parsed[1] and parsed[1]["datasetClause"]:
-        raise QueryError(
-            "FROM / FROM NAMED are not allowed: a query reads only the given graph "
-            "(it would otherwise load documents from the web or the disk)"
-        )
-    if _mentions_service(parsed):
-        raise QueryError("SERVICE is not allowed: queries never reach other endpoints")
-    try:
-        return translateQuery(parsed)
-    except Exception as exc:  # rdflib raises plain Exceptions for semantic errors
-        raise QueryError(f"invalid query: {exc}") from exc
+    The whole guard of :mod:`mlcryst.sparql_guard`: :func:`~mlcryst.sparql_guard.guard` (the
+    lexical check, escapes expanded) then rdflib's parse of that same text.
+    """
+    from .sparql_guard import check
 
-
-def _mentions_service(tree: Any) -> bool:
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if getattr(node, "name", None) == "ServiceGraphPattern":
-            return True
-        if isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
-            stack.extend(node)  # parseQuery gives pyparsing ParseResults at the top
-    return False
+    return check(text)
 
 
 def run(
@@ -145,29 +111,37 @@ def run(
 ) -> Result:
     """Run a SPARQL query over ``graph`` with values bound through ``initBindings``.
 
-    The query runs under a time limit (``timeout`` seconds, default 60; 0 for none) and a
-    memory limit (``memory_mb``, default :func:`mlcryst.bounded.default_memory_mb`; 0 for
-    none) in a child process, and raises :class:`~mlcryst.errors.QueryTimeout` past either.
+    The text is guarded first (:func:`mlcryst.sparql_guard.guard`: refused queries are
+    reported without starting a process); then rdflib's parse and the evaluation run under a
+    time limit (``timeout`` seconds, default 60; 0 for none) and a memory limit
+    (``memory_mb``, default :func:`mlcryst.bounded.default_memory_mb`; 0 for none) in a child
+    process with no network, raising :class:`~mlcryst.errors.QueryTimeout` past either.
     """
+    from .sparql_guard import guard
+
+    text = guard(query.text if isinstance(query, NamedQuery) else query)
+    if isinstance(query, NamedQuery):
+        check_parameters(query, bindings or {})
     if timeout or memory_mb != 0:
-        text = query.text if isinstance(query, NamedQuery) else query
-        check_safe(text)  # refused queries are reported without starting a process
         what = f"query {query.name}" if isinstance(query, NamedQuery) else "the query"
         payload = run_limited(
-            lambda: _materialise(run(graph, query, bindings, timeout=0, memory_mb=0)),
+            lambda: _materialise(_evaluate(graph, text, bindings)),
             timeout=timeout,
             memory_mb=memory_mb,
             what=what,
         )
         return _result(payload)
-    from rdflib.plugins.sparql.evaluate import evalQuery
+    return _evaluate(graph, text, bindings)
 
-    text = query.text if isinstance(query, NamedQuery) else query
-    algebra = check_safe(text)
-    if isinstance(query, NamedQuery):
-        check_parameters(query, bindings or {})
+
+def _evaluate(graph: Graph, text: str, bindings: dict[str, URIRef | Literal] | None) -> Result:
+    """rdflib's parse (checked) and evaluation of a guarded text."""
+    from rdflib.plugins.sparql.evaluate import evalQuery
     from rdflib.plugins.sparql.processor import SPARQLResult
 
+    from .sparql_guard import parse_checked
+
+    algebra = parse_checked(text)
     try:
         # evalQuery gives a plain dict (and lazy SELECT bindings): wrap it in a Result and
         # evaluate now, so that failures surface here as QueryError.
@@ -175,8 +149,10 @@ def run(
         if result.type == "SELECT":
             result.bindings  # noqa: B018
         return result
-    except QueryError:
-        raise
+    except (QueryError, MemoryError):
+        raise  # a memory error is the memory limit's, reported as such
+    except RecursionError:
+        raise QueryError("the query is nested too deeply to be evaluated") from None
     except Exception as exc:
         raise QueryError(f"the query failed: {exc}") from exc
 

@@ -50,7 +50,20 @@ class Result:
 
 @lru_cache(maxsize=4)
 def _compiled(shapes: Graph) -> tuple[Check, ...]:
-    return tuple(compile_shapes(shapes))
+    """The shapes' checks, each query passed through the SPARQL guard: the text that runs is
+    the text that was checked (a ``SERVICE`` in a shape's ``sh:select`` is refused here)."""
+    from dataclasses import replace
+
+    from .errors import QueryError
+    from .sparql_guard import guard
+
+    out = []
+    for check in compile_shapes(shapes):
+        try:
+            out.append(replace(check, query=guard(check.query)))
+        except QueryError as exc:
+            raise QueryError(f"shape {check.shape}: its SPARQL is refused: {exc}") from None
+    return tuple(out)
 
 
 def _fill(template: str | None, row: dict[str, Node]) -> str | None:

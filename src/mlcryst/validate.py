@@ -13,9 +13,10 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH
 
-from .errors import DataError, ValidationFailed
+from .errors import DataError, QueryError, ValidationFailed
 from .namespaces import BIBO, CSVW, PROV
 from .resources import resource_dir
+from .sparql_guard import guard, parse_checked
 
 #: predicate local name -> the field a curator edits (data/*.yaml)
 FIELD_NAMES = {
@@ -125,7 +126,13 @@ class _PreparedQueries(Graph):
         use_store_provided=True,
         **kwargs,
     ):
-        if isinstance(query_object, str) and not initNs and processor == "sparql":
+        if not isinstance(query_object, str) or processor != "sparql":
+            raise QueryError("pySHACL sent a query that is not SPARQL text: refused")
+        # every SPARQL text pySHACL runs (its own, and every sh:select / sh:ask of a shape,
+        # with the prefixes and values it writes in) passes the guard first: the text checked
+        # is the text that runs
+        query_object = guard(query_object)
+        if not initNs:
             # as rdflib would parse it: prefixes the text does not declare come from the graph
             namespaces = tuple(sorted((p, str(n)) for p, n in self.namespaces()))
             query_object = _prepare(query_object, namespaces)
@@ -136,9 +143,8 @@ class _PreparedQueries(Graph):
 
 @lru_cache(maxsize=256)
 def _prepare(text: str, namespaces: tuple[tuple[str, str], ...]) -> object:
-    from rdflib.plugins.sparql import prepareQuery
-
-    return prepareQuery(text, initNs=dict(namespaces))
+    # rdflib's reading (prepareQuery's), refusing what the lexical guard let pass
+    return parse_checked(text, dict(namespaces))
 
 
 def _path_predicate(report: Graph, path: Node | None) -> Node | None:

@@ -61,13 +61,11 @@ def query_oxigraph(
     max_memory: int | None,
 ) -> str:
     """`mlcryst query` on Oxigraph: the rendered result (rdflib is not imported for a table)."""
-    from ..oxstore import open_store, parse_params, render, run_query
+    from ..oxstore import open_store, render, run_query
+    from ..params import parse_params
     from ..query import NamedQuery, check_parameters
 
-    try:
-        bindings = parse_params(params)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--param") from None
+    bindings = {name: p.oxigraph() for name, p in parse_params(params).items()}
     if isinstance(query, NamedQuery):
         check_parameters(query, bindings)
         text, what = query.text, f"query {query.name}"
