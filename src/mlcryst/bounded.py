@@ -99,6 +99,11 @@ def _child(fn: Callable[[], Any], fd: int, memory_mb: int | None) -> None:
         import faulthandler
 
         faulthandler.disable()  # a child stopped at the memory limit should die quietly
+        import sys
+
+        # generators torn down by a MemoryError report "Exception ignored in ..." with a
+        # traceback on stderr; the parent reports the limit instead
+        sys.unraisablehook = lambda _unraisable: None
         offline()
         if memory_mb:
             import resource

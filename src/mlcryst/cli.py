@@ -163,6 +163,9 @@ def query(
         raise click.UsageError("give a query NAME or FILE, or --sparql TEXT (one of them)")
     q = find_query(name) if name else sparql_text
     assert q is not None
+    from .sparql_guard import guard
+
+    guard(q if isinstance(q, str) else q.text)  # refused before any store or server is opened
     if endpoint:  # a SPARQL server (docs/servers.md)
         if graph_file:
             raise click.UsageError("--graph FILE and --endpoint URL exclude each other")

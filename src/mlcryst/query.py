@@ -81,13 +81,39 @@ def list_queries(folder: Path | None = None) -> list[NamedQuery]:
 def find_query(name_or_path: str, folder: Path | None = None) -> NamedQuery | str:
     """A named query by name, or the text of a ``.rq`` file given by path."""
     candidate = Path(name_or_path)
-    if candidate.suffix == ".rq" and candidate.is_file():
-        return candidate.read_text(encoding="utf-8")
+    if candidate.suffix == ".rq" and candidate.exists():
+        return read_query_file(candidate)
     for q in list_queries(folder):
         if q.name == name_or_path:
             return q
     names = ", ".join(q.name for q in list_queries(folder))
     raise QueryError(f"no query named {name_or_path!r} (and no such .rq file); known: {names}")
+
+
+def read_query_file(path: Path) -> str:
+    """The text of a ``.rq`` file: a regular file within the query budget, UTF-8."""
+    import stat
+
+    from .limits import budgets
+
+    limit = budgets().query_chars
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise QueryError(f"{path}: not a regular file (a query file must be one)")
+        if info.st_size > 4 * limit:
+            raise QueryError(
+                f"{path}: {info.st_size:,} bytes, over the query budget of {limit:,} "
+                "characters (MLCRYST_MAX_QUERY_CHARS raises it)"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise QueryError(f"{path}: cannot read the query: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise QueryError(f"{path}:{line}: the query is not UTF-8 text ({exc.reason})") from None
 
 
 def check_safe(text: str) -> Any:

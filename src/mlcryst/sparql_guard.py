@@ -174,7 +174,9 @@ def guard(text: str, limits: Budgets | None = None) -> str:
         raise QueryError(f"the query has a NUL character ({where(text, text.index(chr(0)))})")
     out = expand_escapes(text)
     depth = 0
+    tokens = 0
     for tok in tokenize(out):
+        tokens += 1
         if tok.kind == "punct":
             if tok.text in "{([":
                 depth += 1
@@ -191,6 +193,8 @@ def guard(text: str, limits: Budgets | None = None) -> str:
                 raise QueryError(f"{FORBIDDEN[word]} (at {where(out, tok.start)})")
             if word in UPDATE_WORDS:
                 raise QueryError(UPDATE_REFUSED)
+    if not tokens:
+        raise QueryError("the query is empty (only white space and comments)")
     return out
 
 

@@ -165,6 +165,21 @@ def _path_predicate(report: Graph, path: Node | None) -> Node | None:
     return None
 
 
+#: the SHACL(-AF) properties whose values are SPARQL texts
+SPARQL_TEXTS = (SH.select, SH.ask, SH.construct, SH.update)
+
+
+def guard_shapes(shapes: Graph) -> None:
+    """Pass every SPARQL text of the shapes through the guard (SERVICE, FROM and updates
+    refused, budgets kept), naming the shape; what pySHACL then runs is guarded again."""
+    for subject, prop, text in shapes.triples_choices((None, list(SPARQL_TEXTS), None)):
+        try:
+            guard(str(text))
+        except QueryError as exc:
+            owner = next(shapes.subjects(SH.sparql, subject), subject)
+            raise QueryError(f"shape {owner}: its {shapes.qname(prop)} is refused: {exc}") from None
+
+
 def shacl_report(
     graph: Graph,
     shapes: Graph | None = None,
@@ -179,6 +194,7 @@ def shacl_report(
     from pyshacl import validate as shacl_validate
 
     shapes = shapes if shapes is not None else load_shapes()
+    guard_shapes(shapes)
     # inplace: no defensive copy of the data graph (the shapes have no SHACL rules to add triples)
     conforms, report, _ = shacl_validate(
         _PreparedQueries(graph),
@@ -189,6 +205,10 @@ def shacl_report(
         inplace=True,
         focus_nodes=focus_nodes,
     )
+    if not isinstance(report, Graph):  # pySHACL gives its failure (a bad shape) as the report
+        from .errors import ShapesError
+
+        raise ShapesError(f"the shapes cannot be used: {report}")
     return bool(conforms), report
 
 
