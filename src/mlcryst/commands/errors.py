@@ -13,6 +13,13 @@ from ..errors import MlcrystError, ValidationFailed
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: what a command that writes or sends says when the graph does not conform
+NOTHING_DONE = {
+    "build": "nothing was written",
+    "export": "nothing was written",
+    "push": "nothing was sent to the server",
+}
+
 
 def _fail(message: str, code: int) -> None:
     click.echo(f"mlcryst: error: {message}", err=True)
@@ -30,7 +37,10 @@ def handle_errors(func: F) -> F:
             click.echo(f"mlcryst: error: {exc}", err=True)
             for v in exc.violations:
                 click.echo(f"  {v}", err=True)
-            click.echo("nothing was written", err=True)
+            ctx = click.get_current_context(silent=True)
+            done = NOTHING_DONE.get(ctx.info_name or "" if ctx else "")
+            if done:
+                click.echo(done, err=True)
             sys.exit(exc.exit_code)
         except MlcrystError as exc:
             _fail(str(exc), exc.exit_code)
