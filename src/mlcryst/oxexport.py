@@ -372,7 +372,8 @@ def write_files(
         written = [*targets.values(), *(extra or {})]
         staged.commit(written)
     except OSError as exc:
-        raise OutputError(f"cannot write the outputs: {exc.strerror or exc}") from exc
+        folder = next(iter(targets.values())).parent
+        raise OutputError(f"{folder}: cannot write the outputs: {exc.strerror or exc}") from exc
     finally:
         staged.discard()
     return written
