@@ -4,11 +4,13 @@
 After each, D holds the complete previous set (built with another ``--base``, so old and new
 differ) byte for byte or the complete new set (equal to a reference build), and nothing of the
 build's own is left beside D. Kill moments are found by watching the staging folder: no hook
-in mlcryst, no environment variable.
+in mlcryst, no environment variable. Most strikes run ``--store oxigraph`` (the same set
+writer, a build five times cheaper); Ctrl-C also strikes the default store.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -30,6 +32,9 @@ OLD_BASE = "https://example.org/x/"
 #: how long a leftover may take to disappear after a kill (the janitor starts a Python)
 JANITOR_WAIT = 15.0
 BUILD_TIMEOUT = 240.0
+#: builds run at the same time in the kill test
+PARALLEL = 2
+OX = ("--store", "oxigraph")
 
 
 def _start_build(out: Path, *args: str) -> subprocess.Popen[str]:
@@ -55,10 +60,11 @@ class Sets:
 
 @pytest.fixture(scope="module")
 def sets(tmp_path_factory: pytest.TempPathFactory) -> Sets:
-    """The previous set (``--base`` OLD_BASE) and the reference new set, built side by side."""
+    """The previous set (``--base`` OLD_BASE) and the reference new set (Oxigraph store),
+    built side by side."""
     root = tmp_path_factory.mktemp("reference")
     old, new = root / "old" / "dist", root / "new" / "dist"
-    procs = [_start_build(old, "--base", OLD_BASE), _start_build(new)]
+    procs = [_start_build(old, *OX, "--base", OLD_BASE), _start_build(new, *OX)]
     for proc in procs:
         _, err = proc.communicate(timeout=BUILD_TIMEOUT)
         assert proc.returncode == 0, err[-3000:]
@@ -96,10 +102,19 @@ def _assert_old_or_new(out: Path, old: dict[str, bytes], new: dict[str, bytes]) 
 
 
 def _staging(parent: Path) -> Path | None:
-    for entry in parent.iterdir():
+    for entry in os.scandir(parent):
         if ".mlcryst-stage-" in entry.name:
-            return entry
+            return Path(entry.path)
     return None
+
+
+def _names(folder: Path) -> Iterator[str]:
+    """Relative paths of everything below ``folder`` (cheap: polled every 2 ms)."""
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            yield entry.name
+            if entry.is_dir(follow_symlinks=False):
+                yield from (f"{entry.name}/{n}" for n in _names(Path(entry.path)))
 
 
 # --- moments to strike: each waits for a state of the staging folder (or a time) -------------
@@ -111,16 +126,22 @@ def after(seconds: float) -> Moment:
     return lambda parent, started: time.monotonic() - started >= seconds
 
 
-def staged(name: str, delay: float = 0.0) -> Moment:
-    """When a file whose name contains ``name`` is in the staging folder (then ``delay`` s)."""
+def staged(name: str = "", delay: float = 0.0, *, temp: bool = False) -> Moment:
+    """When the staging folder holds ``name`` (a relative path; ``temp``: a temporary file
+    whose name starts with ``.name``), then ``delay`` seconds later."""
     seen: list[float] = []
+
+    def found(stage: Path) -> bool:
+        if not name:
+            return True
+        if temp:
+            return any(n.rpartition("/")[2].startswith(f".{name}") for n in _names(stage))
+        return os.path.lexists(stage / name)
 
     def moment(parent: Path, started: float) -> bool:
         if not seen:
             stage = _staging(parent)
-            if stage is None:
-                return False
-            if name and not any(name in str(p.relative_to(stage)) for p in stage.rglob("*")):
+            if stage is None or not found(stage):
                 return False
             seen.append(time.monotonic())
         return time.monotonic() - seen[0] >= delay
@@ -136,22 +157,30 @@ def swapped(new: dict[str, bytes]) -> Moment:
     return lambda parent, started: read_manifest(parent / "dist") == manifest
 
 
-#: name -> (build --no-visuals?, the moment); the RDF-only builds end sooner, so most strike
-#: there; the rest strike while the page and the figures are written
-MOMENTS: dict[str, tuple[bool, Callable[[Sets], Moment]]] = {
-    "interpreter-start": (True, lambda s: after(0.05)),
-    "staging-appears": (True, lambda s: staged("")),
-    "loading": (True, lambda s: staged("", 1.0)),
-    "validating": (True, lambda s: staged("", 3.0)),
-    "first-temp-file": (True, lambda s: staged(".mlcryst.ttl.")),
-    "ntriples": (True, lambda s: staged("mlcryst.nt")),
-    "context": (True, lambda s: staged("mlcryst.context.jsonld")),
-    "commit-10ms": (True, lambda s: staged("mlcryst.context.jsonld", 0.01)),
-    "commit-40ms": (True, lambda s: staged("mlcryst.context.jsonld", 0.04)),
-    "after-swap": (True, lambda s: swapped(s.new_rdf)),
-    "page-temp": (False, lambda s: staged(".mlcryst.html.")),
-    "figures-folder": (False, lambda s: staged("figures")),
-    "last-figure": (False, lambda s: staged("gap-map.svg", 0.01)),
+#: name -> (the build's options, the new set it makes, the moment). The RDF-only builds are
+#: quick, so most strike there; three strike while the page and the figures are written.
+MOMENTS: dict[str, tuple[tuple[str, ...], Callable[[Sets], dict[str, bytes]], Moment]] = {
+    "figures-folder": ((*OX,), lambda s: s.new, staged("figures")),
+    "last-figure": ((*OX,), lambda s: s.new, staged("figures/gap-map.svg", 0.01)),
+    "page-temp": ((*OX,), lambda s: s.new, staged("mlcryst.html", temp=True)),
+    "interpreter-start": ((*OX, "--no-visuals"), lambda s: s.new_rdf, after(0.05)),
+    "staging-appears": ((*OX, "--no-visuals"), lambda s: s.new_rdf, staged()),
+    "loading": ((*OX, "--no-visuals"), lambda s: s.new_rdf, staged("", 0.5)),
+    "validating": ((*OX, "--no-visuals"), lambda s: s.new_rdf, staged("", 1.5)),
+    "dump": ((*OX, "--no-visuals"), lambda s: s.new_rdf, staged("mlcryst-dump", temp=True)),
+    "turtle-temp": ((*OX, "--no-visuals"), lambda s: s.new_rdf, staged("mlcryst.ttl", temp=True)),
+    "renames": ((*OX, "--no-visuals"), lambda s: s.new_rdf, staged("mlcryst.ttl")),
+    "commit": ((*OX, "--no-visuals"), lambda s: s.new_rdf, staged("mlcryst.context.jsonld")),
+    "commit-10ms": (
+        (*OX, "--no-visuals"),
+        lambda s: s.new_rdf,
+        staged("mlcryst.context.jsonld", 0.01),
+    ),
+    "commit-40ms": (
+        (*OX, "--no-visuals"),
+        lambda s: s.new_rdf,
+        staged("mlcryst.context.jsonld", 0.04),
+    ),
 }
 
 
@@ -159,51 +188,57 @@ MOMENTS: dict[str, tuple[bool, Callable[[Sets], Moment]]] = {
 class Strike:
     name: str
     parent: Path
-    proc: subprocess.Popen[str]
+    args: tuple[str, ...]
     moment: Moment
-    started: float
     sig: int = signal.SIGKILL
+    proc: subprocess.Popen[str] | None = None
+    started: float = 0.0
     killed: bool = False
     stderr: str = ""
 
+    def start(self) -> None:
+        self.proc = _start_build(self.parent / "dist", *self.args)
+        self.started = time.monotonic()
 
-def _run_strikes(strikes: list[Strike]) -> None:
-    """Poll every running build; strike each at its moment; wait for all to end."""
-    deadline = time.monotonic() + BUILD_TIMEOUT
-    running = list(strikes)
-    while running and time.monotonic() < deadline:
+
+def _run_strikes(strikes: list[Strike], parallel: int = PARALLEL) -> None:
+    """Run the builds, ``parallel`` at a time; strike each at its moment; wait for all."""
+    deadline = time.monotonic() + 2 * BUILD_TIMEOUT
+    pending, running = list(strikes), list[Strike]()
+    while (pending or running) and time.monotonic() < deadline:
+        while pending and len(running) < parallel:
+            pending[0].start()
+            running.append(pending.pop(0))
         for s in list(running):
+            assert s.proc is not None
             if s.proc.poll() is not None:
                 running.remove(s)
             elif s.moment(s.parent, s.started):
                 s.proc.send_signal(s.sig)
                 s.killed = True
                 running.remove(s)
-        time.sleep(0.001)
+        time.sleep(0.002)
     for s in strikes:
+        assert s.proc is not None, f"{s.name} never started"
         s.stderr = s.proc.communicate(timeout=BUILD_TIMEOUT)[1]
 
 
 @pytest.mark.slow
 def test_kill_9_at_any_moment_leaves_the_old_or_the_new_set(sets: Sets, tmp_path: Path) -> None:
-    names = list(MOMENTS)
+    strikes = []
+    for name, (args, _, moment) in MOMENTS.items():
+        _with_old_set(sets, tmp_path / name)
+        strikes.append(Strike(name, tmp_path / name, args, moment))
+    strikes.append(Strike("after-swap", tmp_path / "after-swap", (*OX,), swapped(sets.new)))
+    _with_old_set(sets, tmp_path / "after-swap")
+    _run_strikes(strikes)
     outcome: dict[str, str] = {}
-    for batch in (names[i : i + 2] for i in range(0, len(names), 2)):  # two builds at a time
-        strikes = []
-        for name in batch:
-            rdf_only, moment = MOMENTS[name]
-            parent = tmp_path / name
-            parent.mkdir()
-            out = _with_old_set(sets, parent)
-            proc = _start_build(out, *(["--no-visuals"] if rdf_only else []))
-            strikes.append(Strike(name, parent, proc, moment(sets), time.monotonic()))
-        _run_strikes(strikes)
-        for s in strikes:
-            assert _leftovers(s.parent) == [], f"{s.name}: left beside the output"
-            new = sets.new_rdf if MOMENTS[s.name][0] else sets.new
-            outcome[s.name] = _assert_old_or_new(s.parent / "dist", sets.old, new) + (
-                "" if s.killed else " (ended before the kill)"
-            )
+    for s in strikes:
+        assert _leftovers(s.parent) == [], f"{s.name}: left beside the output"
+        new = MOMENTS[s.name][1](sets) if s.name in MOMENTS else sets.new
+        outcome[s.name] = _assert_old_or_new(s.parent / "dist", sets.old, new) + (
+            "" if s.killed else " (ended before the kill)"
+        )
     print("kill -9 outcomes:", outcome)
     assert sum(not o.endswith(")") for o in outcome.values()) >= 12, outcome
     assert outcome["staging-appears"] == "old" and outcome["after-swap"] == "new", outcome
@@ -211,21 +246,23 @@ def test_kill_9_at_any_moment_leaves_the_old_or_the_new_set(sets: Sets, tmp_path
 
 @pytest.mark.slow
 def test_ctrl_c_and_sigterm_keep_the_old_set(sets: Sets, tmp_path: Path) -> None:
-    """SIGINT (Ctrl-C) and SIGTERM while the RDF files are staged: exit 130, one line."""
+    """SIGINT (Ctrl-C; also on the default store) and SIGTERM while files are staged: exit
+    130 and one line."""
+    cases = [
+        ("int-default", signal.SIGINT, ("--no-visuals",), staged("mlcryst.nt", temp=True)),
+        ("int", signal.SIGINT, OX, staged("mlcryst.html", temp=True)),
+        ("term", signal.SIGTERM, OX, staged("mlcryst.ttl", temp=True)),
+    ]
     strikes = []
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        parent = tmp_path / sig.name
-        parent.mkdir()
-        out = _with_old_set(sets, parent)
-        proc = _start_build(out, "--no-visuals")
-        strikes.append(Strike(sig.name, parent, proc, staged("mlcryst.nt"), time.monotonic(), sig))
-    _run_strikes(strikes)
+    for name, sig, args, moment in cases:
+        _with_old_set(sets, tmp_path / name)
+        strikes.append(Strike(name, tmp_path / name, args, moment, sig))
+    _run_strikes(strikes, parallel=len(strikes))
     for s in strikes:
-        err = s.stderr
         assert s.killed, s.name
-        assert s.proc.returncode == 130, err[-3000:]
-        assert TRACEBACK not in err
-        assert err.strip().splitlines() == ["mlcryst: error: interrupted"], err[-3000:]
+        assert s.proc is not None and s.proc.returncode == 130, s.stderr[-3000:]
+        assert TRACEBACK not in s.stderr
+        assert s.stderr.strip().splitlines() == ["mlcryst: error: interrupted"], s.stderr[-3000:]
         assert tree_bytes(s.parent / "dist") == sets.old
         assert _leftovers(s.parent) == []
 
@@ -266,7 +303,7 @@ def test_a_full_disk_leaves_the_old_set_or_nothing(
     out = _with_old_set(sets, roomy)
     # room for part of one set, and no old set
     tiny = tmpfs(tmp_path / "tiny", "size=2m")
-    procs = [_start_build(out), _start_build(tiny / "dist")]
+    procs = [_start_build(out, *OX), _start_build(tiny / "dist", *OX)]
     for proc, folder in zip(procs, (out, tiny / "dist"), strict=True):
         _, err = proc.communicate(timeout=BUILD_TIMEOUT)
         assert proc.returncode == 6, err[-3000:]
