@@ -6,10 +6,12 @@ store) and the credentials; :func:`push` replaces a named graph with the built g
 :mod:`mlcryst.results` renders like an embedded one. Only the standard library speaks HTTP
 (``urllib``: digest and basic authentication).
 
-Push never leaves a half-loaded graph: the data goes to a fresh staging graph first (a plain
+Push never leaves a half-loaded graph: the data goes to a staging graph first (a plain
 Graph Store ``PUT`` is not atomic on every server: Virtuoso keeps the triples it parsed before an
-error), is counted there, and only then replaces the target in one ``MOVE`` update. On failure
-the staging graph is dropped and the target is untouched.
+error), is counted there, and only then replaces the target in one ``MOVE`` update. On failure,
+Ctrl-C or SIGTERM the staging graph is dropped (``DROP SILENT``) and the target is untouched.
+The staging graph's name is derived from the target (:func:`staging_graph`), so a push after
+one that was killed (kill -9, a power cut) finds what it left, drops it and says so.
 
 >>> e = Endpoint.at("http://127.0.0.1:8890/sparql", user="mlcryst", password="x")
 >>> e.update_url, e.store_url
@@ -21,8 +23,8 @@ the staging graph is dropped and the target is untouched.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import urllib.parse
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,8 +39,10 @@ from .errors import EndpointError, QueryError
 
 #: The named graph ``mlcryst push`` replaces and ``mlcryst query --endpoint`` reads by default.
 DEFAULT_GRAPH_IRI = "https://w3id.org/mlcryst/graph"
-#: Staging graphs are named with this prefix and a random UUID (left over only after a crash).
+#: Staging graphs are named with this prefix and a hash of the target graph's IRI.
 STAGING_PREFIX = "urn:mlcryst:staging:"
+#: Dropping a staging graph after a failure or an interrupt waits at most this long.
+CLEANUP_TIMEOUT = 30.0
 MAX_ROWS_HEADER = "X-SPARQL-MaxRows"  # Virtuoso: the result was cut at ResultSetMaxRows
 MAX_PAGES = 1000
 RESULTS_JSON = "application/sparql-results+json"
@@ -113,6 +117,17 @@ class PushReport:
     named_graph: str
     triples: int
     previous: int
+    #: triples in a staging graph an interrupted push had left, removed first (0: none)
+    leftover: int = 0
+
+
+def staging_graph(named_graph: str) -> str:
+    """The staging graph of pushes to ``named_graph``: always the same for one target.
+
+    >>> staging_graph("https://w3id.org/mlcryst/graph")
+    'urn:mlcryst:staging:121044f8407e1479576730bdf79946ac'
+    """
+    return STAGING_PREFIX + hashlib.sha256(named_graph.encode("utf-8")).hexdigest()[:32]
 
 
 def _http(endpoint: Endpoint) -> Http:
@@ -283,42 +298,58 @@ def push(
     """Replace ``named_graph`` on the server with ``data`` (N-Triples by default), atomically.
 
     ``triples`` is how many triples ``data`` holds: the staging graph must hold as many before
-    it replaces the target. Raises EndpointError, leaving the target as it was, on any failure.
+    it replaces the target. Raises EndpointError, leaving the target as it was, on any failure;
+    on a failure, Ctrl-C or SIGTERM the staging graph is dropped before the error goes on. A
+    staging graph left by a push that could not clean up (killed) is dropped first and counted
+    in :attr:`PushReport.leftover`.
+
+    Two pushes to the same target at the same time share the staging graph: one of them fails
+    its count check (or the check after the move), never silently.
     """
+    from .fileio import sigterm_interrupts
+
     check_iri(named_graph, "named graph")
     http = _http(endpoint)
     previous = count_triples(endpoint, named_graph, http)
-    staging = f"{STAGING_PREFIX}{uuid.uuid4()}"
-    try:
-        http.send(
-            "PUT",
-            _graph_url(endpoint.store_url, staging),
-            data,
-            {"Content-Type": f"{content_type}; charset=utf-8"},
-        )
-        staged = count_triples(endpoint, staging, http)
-        if triples is not None and staged != triples:
-            raise EndpointError(
-                f"the server holds {staged} triples of the {triples} sent; "
-                f"<{named_graph}> was left as it was"
+    staging = staging_graph(named_graph)
+    with sigterm_interrupts():
+        leftover = count_triples(endpoint, staging, http)
+        if leftover:
+            _update(http, endpoint, f"DROP SILENT GRAPH <{staging}>")
+        try:
+            http.send(
+                "PUT",
+                _graph_url(endpoint.store_url, staging),
+                data,
+                {"Content-Type": f"{content_type}; charset=utf-8"},
             )
-        http.form(
-            endpoint.update_url,
-            {"update": f"MOVE GRAPH <{staging}> TO GRAPH <{named_graph}>"},
-            RESULTS_JSON,
-        )
-        now = count_triples(endpoint, named_graph, http)
-        if now != staged:
-            raise EndpointError(
-                f"<{named_graph}> holds {now} triples after the move, not the {staged} staged"
-            )
-    except BaseException:
-        _drop_quietly(http, endpoint, staging)
-        raise
-    return PushReport(named_graph, now, previous)
+            staged = count_triples(endpoint, staging, http)
+            if triples is not None and staged != triples:
+                raise EndpointError(
+                    f"the server holds {staged} triples of the {triples} sent; "
+                    f"<{named_graph}> was left as it was"
+                )
+            _update(http, endpoint, f"MOVE GRAPH <{staging}> TO GRAPH <{named_graph}>")
+            now = count_triples(endpoint, named_graph, http)
+            if now != staged:
+                raise EndpointError(
+                    f"<{named_graph}> holds {now} triples after the move, not the {staged} staged"
+                )
+        except BaseException:
+            _drop_quietly(endpoint, staging)
+            raise
+    return PushReport(named_graph, now, previous, leftover)
 
 
-def _drop_quietly(http: Http, endpoint: Endpoint, graph_iri: str) -> None:
-    """Delete a staging graph; a failure here must not hide the error that led here."""
+def _update(http: Http, endpoint: Endpoint, text: str) -> None:
+    http.form(endpoint.update_url, {"update": text}, RESULTS_JSON)
+
+
+def _drop_quietly(endpoint: Endpoint, graph_iri: str) -> None:
+    """Drop a staging graph; a failure here must not hide the error that led here.
+
+    A fresh connection with a short timeout: the one in use may be what failed.
+    """
+    http = Http(endpoint.user, endpoint.password, min(endpoint.timeout, CLEANUP_TIMEOUT))
     with contextlib.suppress(EndpointError):
-        http.send("DELETE", _graph_url(endpoint.store_url, graph_iri))
+        _update(http, endpoint, f"DROP SILENT GRAPH <{graph_iri}>")

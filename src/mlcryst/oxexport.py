@@ -10,8 +10,9 @@
   blank-node labels, under mlcryst's prefixes.
 
 :func:`write_outputs` streams each file to a temporary file next to its target and renames
-them all only when every one is complete (all files or none). Re-exported by
-:mod:`mlcryst.oxstore`.
+them all only when every one is complete (all files or none); to replace a previous set of
+outputs as one, write into the staging folder of a :class:`mlcryst.fileio.OutputSet` (as
+``mlcryst build`` does). Re-exported by :mod:`mlcryst.oxstore`.
 
 >>> from mlcryst.oxstore import read_store_text
 >>> store = read_store_text('<urn:a> <urn:p> _:x . _:x <urn:q> "b" .', "turtle")
@@ -73,13 +74,13 @@ def _as_rdflib_writes(line: bytes) -> bytes:
     return text.encode("utf-8")
 
 
-def _dump_lines(store: ox.Store) -> list[bytes]:
+def _dump_lines(store: ox.Store, scratch: Path | None = None) -> list[bytes]:
     """The default graph as Oxigraph's N-Triples lines (each with its ``\\n``), in its order.
 
-    The dump goes through a temporary file, so that the whole text and its lines are never
-    in memory together.
+    The dump goes through a temporary file (in ``scratch``, default the temporary folder), so
+    that the whole text and its lines are never in memory together.
     """
-    fd, tmp = tempfile.mkstemp(prefix="mlcryst-dump-", suffix=".nt")
+    fd, tmp = tempfile.mkstemp(prefix=".mlcryst-dump-", suffix=".nt", dir=scratch)
     os.close(fd)
     try:
         store.dump(tmp, format=NT, from_graph=ox.DefaultGraph())
@@ -124,24 +125,25 @@ def _canonical_names(parents: dict[bytes, tuple[bytes, bytes]]) -> dict[bytes, b
     return names
 
 
-def canonical_lines(store: ox.Store) -> list[bytes]:
+def canonical_lines(store: ox.Store, scratch: Path | None = None) -> list[bytes]:
     """The store's default graph as canonical N-Triples lines, each ending in ``\\n``, sorted:
     joined, the bytes of :func:`mlcryst.export.serialize` (format "nt") of the same graph.
 
     Raises :class:`OutputError` when the blank nodes are not tree-shaped (the rdflib store's
-    general canonicalisation handles those).
+    general canonicalisation handles those). The dump's scratch file goes in ``scratch``
+    (default: the temporary folder).
     """
     collecting = gc.isenabled()
     gc.disable()  # millions of small objects, none cyclic: the collector would only rescan
     try:
-        return _canonical_lines(store)
+        return _canonical_lines(store, scratch)
     finally:
         if collecting:
             gc.enable()
 
 
-def _canonical_lines(store: ox.Store) -> list[bytes]:
-    lines = _dump_lines(store)
+def _canonical_lines(store: ox.Store, scratch: Path | None) -> list[bytes]:
+    lines = _dump_lines(store, scratch)
     parents: dict[bytes, tuple[bytes, bytes]] = {}
     predicates: dict[bytes, bytes] = {}  # one object per predicate, not one per line
     rows: list[int] = []
@@ -358,7 +360,8 @@ def write_files(
         nt = staged.new(
             targets["nt"] if "nt" in targets else next(iter(targets.values())).with_suffix(".nt")
         )
-        lines = canonical_lines(store) or [b"\n"]
+        # the scratch dump beside the outputs: inside an OutputSet it goes with the staging
+        lines = canonical_lines(store, nt.parent) or [b"\n"]
         with open(nt, "wb") as fh:
             for start in range(0, len(lines), WRITE_LINES):
                 fh.write(b"".join(lines[start : start + WRITE_LINES]))
@@ -369,7 +372,8 @@ def write_files(
         written = [*targets.values(), *(extra or {})]
         staged.commit(written)
     except OSError as exc:
-        raise OutputError(f"cannot write the outputs: {exc.strerror or exc}") from exc
+        folder = next(iter(targets.values())).parent
+        raise OutputError(f"{folder}: cannot write the outputs: {exc.strerror or exc}") from exc
     finally:
         staged.discard()
     return written

@@ -40,7 +40,34 @@ def build(
     shapes run there as SPARQL (:mod:`mlcryst.shacl_store`, pySHACL's verdicts, on ``jobs``
     threads, default one per core), Oxigraph writes the same graph's N-Triples, Turtle and
     JSON-LD, and the page and figures read the store (docs/benchmarks.md).
+
+    ``out_dir`` is replaced as one set (:class:`~mlcryst.fileio.OutputSet`): after any failure,
+    Ctrl-C or kill it holds the complete previous outputs or the complete new ones, and files of
+    the user's own in it are kept. It is claimed before the long work starts, so that an
+    unusable folder fails at once.
     """
+    import contextlib
+
+    from .fileio import OutputSet
+
+    with OutputSet(out_dir) if out_dir is not None else contextlib.nullcontext() as output:
+        report = _build(output, data_dir, base, formats, visuals, store, jobs)
+    if output is not None:
+        report.written = [output.final(p) for p in report.written]
+    return report
+
+
+def _build(
+    output: Any,
+    data_dir: Path | str | None,
+    base: str | None,
+    formats: tuple[str, ...] | None,
+    visuals: bool,
+    store: str,
+    jobs: int | None,
+) -> BuildReport:
+    """:func:`build`, writing into ``output.path`` (the staging folder of an
+    :class:`~mlcryst.fileio.OutputSet`) unless ``output`` is None."""
     import os
 
     from .build import load_vocabularies
@@ -74,29 +101,38 @@ def build(
         warnings = check(graph)
         size = len(graph)
     report = BuildReport(graph, *counts, size, list(warnings))
-    if out_dir is not None and chosen == "oxigraph":
-        report.written = ox_write_outputs(oxs, out_dir, formats or BUILD_FORMATS)
-    elif out_dir is not None:
+    if output is None:
+        return report
+    if chosen == "oxigraph":
+        report.written = ox_write_outputs(oxs, output.path, formats or BUILD_FORMATS)
+    else:
         from .export import write_outputs
 
-        report.written = write_outputs(graph, out_dir, formats or BUILD_FORMATS)
-    if out_dir is not None and visuals:
-        report.written += write_visuals(graph, out_dir)
+        report.written = write_outputs(graph, output.path, formats or BUILD_FORMATS)
+    if visuals:
+        report.written += write_visuals(graph, output.path)
     return report
 
 
 def write_visuals(graph: Any, out_dir: Path | str) -> list[Path]:
-    """The overview page (``mlcryst.html``) and the figures (``figures/``) of ``graph``."""
+    """The overview page (``mlcryst.html``) and the figures (``figures/``) of ``graph``.
+
+    Written file by file into ``out_dir``: :func:`build` gives the staging folder of its
+    :class:`~mlcryst.fileio.OutputSet`, so that they replace the old ones as one set.
+    """
+    from .fileio import write_all_atomic
     from .network import index_graph
-    from .plots import write_figures
+    from .plots import figure_files
     from .stats import compute_stats
     from .viz import write_page
 
     index = index_graph(graph)
     out = Path(out_dir)
     written = [write_page(graph, out / "mlcryst.html", "overview", index=index)]
-    written += write_figures(compute_stats(graph, index=index), out / "figures")
-    return written
+    stats = compute_stats(graph, index=index)
+    figures = {out / "figures" / name: data for name, data in figure_files(stats).items()}
+    write_all_atomic(figures)
+    return written + list(figures)
 
 
 def validate_source(

@@ -5,7 +5,7 @@
 * ``gap-map``: method family × problem area, papers combining them, gaps marked.
 
 Figures are built on :class:`matplotlib.figure.Figure` objects (no pyplot state), rendered in
-memory and written atomically; SVG output carries no date, so rebuilding gives the same file.
+memory and written as one set; SVG output carries no date, so rebuilding gives the same file.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
-from .fileio import write_atomic
+from .fileio import write_set
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -247,19 +247,25 @@ def figure_bytes(fig: Figure, fmt: str) -> bytes:
     return buf.getvalue()
 
 
-def write_figures(
-    source: Graph | Stats, out_dir: Path | str, formats: tuple[str, ...] = FORMATS
-) -> list[Path]:
-    """Write every figure in every format to ``out_dir``; return the paths written."""
-    from .stats import Stats, compute_stats
-
-    stats = source if isinstance(source, Stats) else compute_stats(source)
-    out = Path(out_dir)
-    files: dict[Path, bytes] = {}
+def figure_files(stats: Stats, formats: tuple[str, ...] = FORMATS) -> dict[str, bytes]:
+    """Every figure in every format, rendered in memory: file name -> bytes."""
+    files: dict[str, bytes] = {}
     for name, build in FIGURES.items():
         fig = build(stats)
         for fmt in formats:
-            files[out / f"{name}.{fmt}"] = figure_bytes(fig, fmt)
-    for path, data in files.items():
-        write_atomic(path, data)
-    return list(files)
+            files[f"{name}.{fmt}"] = figure_bytes(fig, fmt)
+    return files
+
+
+def write_figures(
+    source: Graph | Stats, out_dir: Path | str, formats: tuple[str, ...] = FORMATS
+) -> list[Path]:
+    """Write every figure in every format to ``out_dir``; return the paths written.
+
+    The folder is replaced as one set (:func:`mlcryst.fileio.write_set`): the old figures or
+    the new ones, never a mix; files of the user's own in it are kept.
+    """
+    from .stats import Stats, compute_stats
+
+    stats = source if isinstance(source, Stats) else compute_stats(source)
+    return write_set(out_dir, figure_files(stats, formats))

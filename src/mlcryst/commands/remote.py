@@ -197,7 +197,9 @@ def push(
     """Replace a named graph on a SPARQL server with the graph, atomically.
 
     Uploads with the Graph Store Protocol to a staging graph, checks the triple count, then
-    moves it over the target in one update: on any failure the target is left as it was.
+    moves it over the target in one update: on any failure the target is left as it was. On a
+    failure, Ctrl-C or SIGTERM the staging graph is dropped; one left by a killed push is
+    removed by the next push (which says so).
     """
     from ..endpoint import push as push_graph
     from ..pipeline import push_payload
@@ -211,6 +213,10 @@ def push(
         graph_file, data_dir=data_dir, base=base, store=store, validate=not no_validate
     )
     report = push_graph(target, data, named_graph, triples=triples)
+    if report.leftover:
+        click.echo(
+            f"removed a leftover staging graph from an interrupted push ({report.leftover} triples)"
+        )
     click.echo(
         f"replaced <{report.named_graph}> at {target.store_url}: {report.triples} "
         f"triples (was {report.previous})"
