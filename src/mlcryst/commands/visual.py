@@ -194,7 +194,7 @@ def network(drawing: Drawing, fmt: str | None, out_file: Path) -> None:
 def stats(graph_file: Path | None, fmt: str, out_path: Path | None, top: int) -> None:
     """Analytics: centrality, communities, co-authorship components, co-occurrence, the share
     of deep learning per year and the gap map."""
-    from ..fileio import write_atomic
+    from ..fileio import write_atomic, write_set
     from ..stats import compute_stats
     from ..stats_render import render_csv, render_json, render_text
 
@@ -206,8 +206,7 @@ def stats(graph_file: Path | None, fmt: str, out_path: Path | None, top: int) ->
                 click.echo(f"# {name}")
                 click.echo(text)
             return
-        for name, text in files.items():
-            write_atomic(out_path / name, text.encode("utf-8"))
+        write_set(out_path, {name: text.encode("utf-8") for name, text in files.items()})
         click.echo(f"wrote {len(files)} CSV files to {out_path}")
         return
     text = render_json(result) if fmt == "json" else render_text(result)
