@@ -41,7 +41,12 @@ DEFAULT_MEMORY_MB = 2048
 
 
 def default_memory_mb() -> int:
-    """2048 MB, or half the physical memory if that is less."""
+    """``MLCRYST_MAX_MEMORY_MB`` where it is set; else 2048 MB, or half the physical memory if
+    that is less."""
+    if os.environ.get("MLCRYST_MAX_MEMORY_MB", "").strip():
+        from .limits import budgets
+
+        return budgets().memory_mb
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
     except (ValueError, OSError, AttributeError):
@@ -155,7 +160,7 @@ def _read_all(fd: int, deadline: float | None) -> bytes | None:
 def run_limited(
     fn: Callable[[], T],
     *,
-    timeout: float | None = DEFAULT_TIMEOUT,
+    timeout: float | None = None,
     memory_mb: int | None = None,
     what: str = "the query",
 ) -> T:
@@ -163,9 +168,14 @@ def run_limited(
 
     ``fn``'s result (and any :class:`MlcrystError` it raises) must be picklable.
     ``memory_mb=None`` means the default (:func:`default_memory_mb`); 0 means no limit.
+    ``timeout=None`` means the default (``MLCRYST_TIMEOUT``, else 60 s); 0 means no limit.
     """
     if memory_mb is None:
         memory_mb = default_memory_mb()
+    if timeout is None:
+        from .limits import budgets
+
+        timeout = budgets().timeout_s
     if (not timeout and not memory_mb) or not hasattr(os, "fork"):
         return fn()
     read_fd, write_fd = os.pipe()

@@ -127,10 +127,9 @@ def _rdflib_params(params: tuple[str, ...]) -> dict[str, Any]:
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0),
-    default=60.0,
-    show_default=True,
+    default=None,
     metavar="SECONDS",
-    help="Stop the query after this long (0: no time limit).",
+    help="Stop the query after this long (default MLCRYST_TIMEOUT or 60; 0: no time limit).",
 )
 @click.option(
     "--max-memory",
@@ -139,7 +138,7 @@ def _rdflib_params(params: tuple[str, ...]) -> dict[str, Any]:
     default=None,
     metavar="MB",
     help="Stop the query past this much memory beyond the loaded graph "
-    "(default 2048 or half the RAM; 0: no memory limit).",
+    "(default MLCRYST_MAX_MEMORY_MB, or 2048 or half the RAM; 0: no memory limit).",
 )
 @handle_errors
 def query(
@@ -153,7 +152,7 @@ def query(
     user: str | None,
     password: str | None,
     store: str,
-    timeout: float,
+    timeout: float | None,
     max_memory: int | None,
 ) -> None:
     """Run a named query (see `mlcryst queries`), a .rq file, or --sparql TEXT."""

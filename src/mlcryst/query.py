@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .bounded import DEFAULT_TIMEOUT, run_limited
+from .bounded import run_limited
 from .errors import QueryError
 from .resources import resource_dir
 
@@ -132,16 +132,17 @@ def run(
     query: str | NamedQuery,
     bindings: dict[str, URIRef | Literal] | None = None,
     *,
-    timeout: float | None = DEFAULT_TIMEOUT,
+    timeout: float | None = None,
     memory_mb: int | None = None,
 ) -> Result:
     """Run a SPARQL query over ``graph`` with values bound through ``initBindings``.
 
     The text is guarded first (:func:`mlcryst.sparql_guard.guard`: refused queries are
     reported without starting a process); then rdflib's parse and the evaluation run under a
-    time limit (``timeout`` seconds, default 60; 0 for none) and a memory limit
-    (``memory_mb``, default :func:`mlcryst.bounded.default_memory_mb`; 0 for none) in a child
-    process with no network, raising :class:`~mlcryst.errors.QueryTimeout` past either.
+    time limit (``timeout`` seconds, default ``MLCRYST_TIMEOUT`` or 60; 0 for none) and a
+    memory limit (``memory_mb``, default :func:`mlcryst.bounded.default_memory_mb`; 0 for
+    none) in a child process with no network, raising :class:`~mlcryst.errors.QueryTimeout`
+    past either.
     """
     from .sparql_guard import guard
 
@@ -228,7 +229,7 @@ def run_named(
     name: str,
     bindings: dict[str, URIRef | Literal] | None = None,
     *,
-    timeout: float | None = DEFAULT_TIMEOUT,
+    timeout: float | None = None,
     memory_mb: int | None = None,
 ) -> Result:
     q = find_query(name)

@@ -57,7 +57,7 @@ def query_oxigraph(
     graph_file: Path | None,
     params: tuple[str, ...],
     fmt: str,
-    timeout: float,
+    timeout: float | None,
     max_memory: int | None,
 ) -> str:
     """`mlcryst query` on Oxigraph: the rendered result (rdflib is not imported for a table)."""
