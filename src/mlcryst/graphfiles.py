@@ -360,15 +360,31 @@ def is_panic(exc: BaseException) -> bool:
     return type(exc).__name__ == "PanicException"
 
 
+def _xml_position(data: bytes) -> str:
+    """Where expat finds ``data`` ill-formed ("LINE:COLUMN:" or ""); only called on data
+    without a DTD (:func:`check_xml`), so nothing can be expanded or fetched."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        return f"{exc.lineno}:{exc.offset + 1}:"
+    return ""
+
+
 @contextlib.contextmanager
-def oxigraph_errors(path: Path | str, label: str) -> Iterator[None]:
+def oxigraph_errors(path: Path | str, label: str, data: bytes | None = None) -> Iterator[None]:
     """Oxigraph's parse failures (syntax errors, a token over its 16 MiB buffer, a panic)
-    as :class:`OutputError` naming ``path`` (and line and column where the parser says)."""
+    as :class:`OutputError` naming ``path`` (and line and column where the parser says; for
+    RDF/XML, whose parser gives none, where expat finds ``data`` ill-formed)."""
     try:
         yield
     except SyntaxError as exc:
         text = _OX_POSITION.sub("", str(exc.msg))
         where = f"{exc.lineno}:{exc.offset}:" if exc.lineno else ""
+        if not where and data is not None and label == "RDF/XML":
+            where = _xml_position(data)
         raise OutputError(f"{path}:{where} not valid {label}: {text}") from None
     except MemoryError as exc:
         if _BUFFER_LIMIT not in str(exc):
@@ -542,7 +558,7 @@ def _oxigraph_child(path: Path, fmt: GraphFormat, limit: int, depth: int) -> byt
 def _parse_oxigraph(path: Path, fmt: GraphFormat, limit: int, depth: int) -> ox.Store:
     data = check_bytes(read_bytes(path, limit), path, fmt, depth)
     store = ox.Store()
-    with oxigraph_errors(path, fmt.label):
+    with oxigraph_errors(path, fmt.label, data):
         store.bulk_load(
             data, format=fmt.ox, base_iri=path.resolve().as_uri(), to_graph=ox.DefaultGraph()
         )
@@ -603,3 +619,26 @@ def read_oxigraph(path: Path | str, fmt: ox.RdfFormat | str | None = None) -> ox
     with oxigraph_errors(path, gf.label):
         store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     return store
+
+
+def declared_prefixes(path: Path | str) -> dict[str, str]:
+    """The prefixes a Turtle or TriG file declares before its first triple ({} otherwise, and
+    for a file that cannot be read or parsed: its reading reports that).
+
+    Read like the graph (a regular file within the byte budget, parsed from bytes, so no
+    token limit applies and no parser failure escapes).
+    """
+    path = Path(path)
+    found = SUFFIXES.get(path.suffix.lower())
+    if found is None or found.syntax != "turtle":
+        return {}
+    try:
+        limit = budgets().graph_file_bytes
+        check_path(path, limit)
+        data = check_encoding(read_bytes(path, limit), path)
+        with oxigraph_errors(path, found.label):
+            parser = ox.parse(data, format=found.ox, base_iri=path.resolve().as_uri())
+            next(iter(parser), None)
+            return dict(parser.prefixes)
+    except OutputError:
+        return {}
