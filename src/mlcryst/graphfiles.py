@@ -268,7 +268,6 @@ def _too_deep(path: Path, data: bytes, pos: int, limit: int, what: str) -> Outpu
     )
 
 
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*+"', re.S)
 _TURTLE_SKIP = re.compile(
     rb'"""(?:[^"\\]|\\.|"(?!""))*+"""'
     rb"|'''(?:[^'\\]|\\.|'(?!''))*+'''"
@@ -286,9 +285,11 @@ def _check_depth(
     opening, closing = pairs[0::2], pairs[1::2]
     if sum(data.count(bytes([b])) for b in opening) <= limit:
         return  # fewer opening brackets than the budget: nothing to scan
+    if _deepest(skip.sub(b" ", data), opening, closing) <= limit:
+        return  # the common case, at C speed; only a refusal needs the position
+    runs = re.compile(b"[" + re.escape(opening) + b"]+|[" + re.escape(closing) + b"]+")
     stripped = skip.sub(lambda m: b" " * (m.end() - m.start()), data)
     depth = 0
-    runs = re.compile(b"[" + re.escape(opening) + b"]+|[" + re.escape(closing) + b"]+")
     for m in runs.finditer(stripped):
         if m.group()[0] in opening:
             depth += m.end() - m.start()
@@ -298,31 +299,57 @@ def _check_depth(
             depth -= m.end() - m.start()
 
 
+def _deepest(stripped: bytes, opening: bytes, closing: bytes) -> int:
+    """The deepest nesting of the ``opening``/``closing`` bytes in ``stripped`` (at C speed:
+    the brackets kept, then a running sum)."""
+    from itertools import accumulate
+
+    steps = [0] * 256
+    for b in opening:
+        steps[b] = 1
+    for b in closing:
+        steps[b] = -1
+    others = bytes(b for b in range(256) if not steps[b])
+    return max(accumulate(map(steps.__getitem__, stripped.translate(None, others))), default=0)
+
+
 def check_jsonld(data: bytes, path: Path, max_depth: int) -> Any:
     """The JSON document, after refusing nesting beyond ``max_depth`` and remote contexts."""
-    _check_depth(data, path, max_depth, _JSON_STRING, b"[]{}", "JSON arrays and objects")
     try:
         doc = json.loads(data)
     except RecursionError:
-        raise OutputError(f"{path}: the JSON nests too deeply for the JSON parser") from None
+        import sys
+
+        # json gives up at about the recursion limit: past the budget, unless that is higher
+        limit = f"the budget of {max_depth}"
+        if max_depth >= sys.getrecursionlimit() - 100:
+            limit = "what the JSON parser can follow"
+        raise OutputError(
+            f"{path}: JSON arrays and objects nest deeper than {limit} "
+            "(raise the budget with MLCRYST_MAX_GRAPH_DEPTH=N)"
+        ) from None
+    except json.JSONDecodeError as exc:
+        where = f"{exc.lineno}:{exc.colno}:"
+        raise OutputError(f"{path}:{where} not valid JSON-LD: {exc.msg}") from None
     except ValueError as exc:
-        where = ""
-        if isinstance(exc, json.JSONDecodeError):
-            where = f"{exc.lineno}:{exc.colno}:"
-            exc_text = exc.msg
-        else:
-            exc_text = str(exc)
-        raise OutputError(f"{path}:{where} not valid JSON-LD: {exc_text}") from None
-    refuse_remote_contexts(doc, path)
+        raise OutputError(f"{path}: not valid JSON-LD: {exc}") from None
+    refuse_remote_contexts(doc, path, max_depth)
     return doc
 
 
-def refuse_remote_contexts(doc: Any, path: Path) -> None:
+def refuse_remote_contexts(doc: Any, path: Path, max_depth: int | None = None) -> None:
     """Refuse any context named by an IRI (absolute or relative: a relative one resolves
-    against the file's ``file://`` base), in ``@context`` or ``@import``, at any depth."""
-    stack: list[Any] = [doc]
+    against the file's ``file://`` base), in ``@context`` or ``@import``, at any depth; and
+    arrays and objects nested deeper than ``max_depth``."""
+    limit = max_depth if max_depth is not None else -1
+    stack: list[tuple[Any, int]] = [(doc, 1)]
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
+        if depth > limit >= 0:
+            raise OutputError(
+                f"{path}: JSON arrays and objects nest deeper than the budget of {limit} "
+                "(raise it with MLCRYST_MAX_GRAPH_DEPTH=N)"
+            )
         if isinstance(node, dict):
             for key, value in node.items():
                 if key in ("@context", "@import"):
@@ -334,19 +361,25 @@ def refuse_remote_contexts(doc: Any, path: Path) -> None:
                                 "in the document"
                             )
                 if isinstance(value, (dict, list)):
-                    stack.append(value)
-        elif isinstance(node, list):
-            stack.extend(v for v in node if isinstance(v, (dict, list)))
+                    stack.append((value, depth + 1))
+        else:
+            stack.extend((v, depth + 1) for v in node if isinstance(v, (dict, list)))
 
 
-def check_bytes(data: bytes, path: Path, fmt: GraphFormat, max_depth: int) -> bytes:
-    """Every check of step 2; ``data`` as the parsers should see it (no byte-order mark)."""
+def check_bytes(
+    data: bytes, path: Path, fmt: GraphFormat, max_depth: int, *, recursive: bool = True
+) -> bytes:
+    """Every check of step 2; ``data`` as the parsers should see it (no byte-order mark).
+
+    Turtle brackets are counted only for a ``recursive`` parser (rdflib's): Oxigraph's
+    follows any depth without recursion, and the count costs about 1 s per 20 MB.
+    """
     data = check_encoding(data, path)
     if fmt.syntax == "xml":
         check_xml(data, path, max_depth)
     elif fmt.syntax == "json":
         check_jsonld(data, path, max_depth)
-    elif fmt.syntax == "turtle":
+    elif fmt.syntax == "turtle" and recursive:
         _check_depth(data, path, max_depth, _TURTLE_SKIP, b"[]()", "brackets")
     return data
 
@@ -556,7 +589,7 @@ def _oxigraph_child(path: Path, fmt: GraphFormat, limit: int, depth: int) -> byt
 
 
 def _parse_oxigraph(path: Path, fmt: GraphFormat, limit: int, depth: int) -> ox.Store:
-    data = check_bytes(read_bytes(path, limit), path, fmt, depth)
+    data = check_bytes(read_bytes(path, limit), path, fmt, depth, recursive=False)
     store = ox.Store()
     with oxigraph_errors(path, fmt.label, data):
         store.bulk_load(

@@ -34,6 +34,8 @@ class Hostile:
     says: str = ""
     code: int = 6
     env: tuple[tuple[str, str], ...] = ()
+    #: the stores that refuse it (the others read it)
+    stores: tuple[str, ...] = ("rdflib", "oxigraph")
 
 
 def _bomb(_: Path, url: str) -> bytes:
@@ -141,8 +143,9 @@ HOSTILE = [
         "secret.txt",
     ),
     # 3. nesting too deep for rdflib's recursive parser
-    Hostile("turtle-deep-bnodes", ".ttl", _deep_ttl("[", "]"), "budget of 256"),
-    Hostile("turtle-deep-lists", ".trig", _deep_ttl("(", ")"), "budget of 256"),
+    # (Oxigraph's Turtle parser is not recursive: it reads them)
+    Hostile("turtle-deep-bnodes", ".ttl", _deep_ttl("[", "]"), "budget of 256", stores=("rdflib",)),
+    Hostile("turtle-deep-lists", ".trig", _deep_ttl("(", ")"), "budget of 256", stores=("rdflib",)),
     Hostile("xml-deep", ".rdf", _deep_xml, "budget of 256"),
     # 5. what passes the checks but runs away is stopped at the limits
     Hostile(
@@ -249,6 +252,9 @@ def test_hostile_file_refused_on_both_stores(
     )
     env = {**LIMITED, **dict(case.env)}
     ran = run_cli(*COMMANDS[command](path, out, store), env=env, cwd=tmp_path)
+    if store not in case.stores:
+        assert ran.code == 0, ran.stderr
+        return
     _check(ran, path, out, loopback, case)
 
 
@@ -262,7 +268,7 @@ def test_every_command_refuses(tmp_path: Path, loopback: Loopback, name: str, co
     case = next(c for c in HOSTILE if c.name == name)
     path = _write(tmp_path, case, loopback.url)
     out = tmp_path / "out" / "result"
-    store = "oxigraph" if command == "query" else "rdflib"
+    store = "oxigraph" if command == "query" and "oxigraph" in case.stores else "rdflib"
     ran = run_cli(*COMMANDS[command](path, out, store), env=LIMITED, cwd=tmp_path)
     _check(ran, path, out, loopback, case)
 
