@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -187,51 +186,37 @@ def to_graph(store: ox.Store) -> Graph:
     """The Store's default graph as an rdflib Graph (prefixes bound)."""
     from rdflib import Graph
 
+    from .graphfiles import oxigraph_errors, quiet_rdflib
     from .namespaces import bind_prefixes
 
     graph = Graph()
     bind_prefixes(graph)
-    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    graph.parse(data=data.decode("utf-8"), format="nt")
+    with oxigraph_errors("the store", "N-Triples"):
+        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    with quiet_rdflib():
+        graph.parse(data=(data or b"").decode("utf-8"), format="nt")
     return graph
 
 
-def _refuse_remote_contexts(data: bytes, path: Path | str) -> None:
-    from .fileio import refuse_remote_contexts
-
-    try:
-        doc = json.loads(data)
-    except ValueError as exc:
-        raise OutputError(f"{path}: not valid json-ld: {exc}") from exc
-    refuse_remote_contexts(doc, Path(path))
-
-
 def read_store(path: Path | str, fmt: ox.RdfFormat | None = None) -> ox.Store:
-    """Parse an RDF file into a Store (format from the suffix), never touching the network."""
-    path = Path(path)
-    fmt = fmt or SUFFIX_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise OutputError(
-            f"{path}: cannot tell the RDF format from the suffix "
-            f"(known: {', '.join(sorted(SUFFIX_FORMATS))})"
-        )
-    if not path.is_file():
-        raise OutputError(f"{path}: no such graph file")
+    """Parse an RDF file into a Store (format from the suffix), never touching the network.
+
+    Read by :func:`mlcryst.graphfiles.read_oxigraph`: special files, oversized, malformed or
+    hostile files are refused with :class:`~mlcryst.errors.OutputError` naming the file, and
+    the parse runs under the time and memory budgets (:class:`~mlcryst.errors.QueryTimeout`).
+    """
+    from .graphfiles import read_oxigraph
+
+    return read_oxigraph(path, fmt)
+
+
+def _read_cache(path: Path) -> ox.Store:
+    """The Store of a cache file mlcryst wrote itself (N-Triples; trusted: no checks)."""
+    from .graphfiles import oxigraph_errors
+
     store = ox.Store()
-    try:
-        if fmt == ox.RdfFormat.JSON_LD:
-            data = path.read_bytes()
-            _refuse_remote_contexts(data, path)
-            store.bulk_load(data, format=fmt, base_iri=path.resolve().as_uri())
-        else:
-            kwargs: dict[str, Any] = {}
-            if not fmt.supports_datasets:
-                kwargs["to_graph"] = ox.DefaultGraph()
-            store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), **kwargs)
-    except OutputError:
-        raise
-    except (SyntaxError, OSError, ValueError) as exc:
-        raise OutputError(f"{path}: not valid {fmt.name}: {exc}") from exc
+    with oxigraph_errors(path, "N-Triples"):
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     return store
 
 
@@ -307,7 +292,7 @@ def cached_store(data_dir: Path | str | None = None, base: str | None = None) ->
         return build_store(data_dir, base)
     path = cache_dir() / f"graph-{cache_key(data_dir, base)}.nt"
     if path.is_file():
-        return read_store(path, ox.RdfFormat.N_TRIPLES)
+        return _read_cache(path)
     store = build_store(data_dir, base)
     with contextlib.suppress(OSError):  # an unwritable cache is not an error: build next time
         _write_cache(store, path)

@@ -19,6 +19,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .graphfiles import SUFFIXES
+
 #: mlcryst.namespaces.PREFIXES, repeated here so the query path does not import rdflib
 #: (tests/test_stores.py checks that the two agree)
 PREFIXES: dict[str, str] = {
@@ -45,19 +47,8 @@ PREFIXES: dict[str, str] = {
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-SUFFIX_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".ntriples": ox.RdfFormat.N_TRIPLES,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".trig": ox.RdfFormat.TRIG,
-    ".nq": ox.RdfFormat.N_QUADS,
-}
+#: suffix -> Oxigraph format (derived from :data:`mlcryst.graphfiles.FORMATS`, the one table)
+SUFFIX_FORMATS: dict[str, ox.RdfFormat] = {suffix: f.ox for suffix, f in SUFFIXES.items()}
 FORMAT_NAMES = {
     "turtle": ox.RdfFormat.TURTLE,
     "nt": ox.RdfFormat.N_TRIPLES,

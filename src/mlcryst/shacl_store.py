@@ -199,19 +199,6 @@ def check_store(
 
 def file_prefixes(path: Path | str) -> dict[str, str]:
     """The prefixes a Turtle or TriG file declares before its first triple ({} otherwise)."""
-    import pyoxigraph as ox
+    from .graphfiles import declared_prefixes
 
-    formats = {
-        ".ttl": ox.RdfFormat.TURTLE,
-        ".turtle": ox.RdfFormat.TURTLE,
-        ".trig": ox.RdfFormat.TRIG,
-    }
-    fmt = formats.get(Path(path).suffix.lower())
-    if fmt is None:
-        return {}
-    try:
-        parser = ox.parse(path=str(path), format=fmt)
-        next(iter(parser), None)
-        return dict(parser.prefixes)
-    except (SyntaxError, OSError, ValueError):
-        return {}  # the store's own reading reports a broken file
+    return declared_prefixes(path)

@@ -10,58 +10,30 @@ True
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from rdflib import Graph
 
-from .errors import OutputError
-from .fileio import refuse_remote_contexts
+from .graphfiles import SUFFIXES, format_of, read_rdflib
 
-SUFFIX_FORMATS = {
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".nt": "nt",
-    ".ntriples": "nt",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".xml": "xml",
-    ".owl": "xml",
-    ".trig": "trig",
-    ".nq": "nquads",
-}
+#: suffix -> rdflib parser name (derived from :data:`mlcryst.graphfiles.FORMATS`, the one table)
+SUFFIX_FORMATS: dict[str, str] = {suffix: f.name for suffix, f in SUFFIXES.items()}
 
 
 def guess_format(path: Path) -> str:
-    fmt = SUFFIX_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise OutputError(
-            f"{path}: cannot tell the RDF format from the suffix "
-            f"(known: {', '.join(sorted(SUFFIX_FORMATS))})"
-        )
-    return fmt
+    """rdflib's name of the format of ``path`` (from its suffix), or OutputError."""
+    return format_of(path).name
 
 
 def read_graph(path: Path | str, fmt: str | None = None) -> Graph:
-    """Parse an RDF file (format from its suffix unless given), never touching the network."""
-    path = Path(path)
-    fmt = fmt or guess_format(path)
-    if not path.is_file():
-        raise OutputError(f"{path}: no such graph file")
-    graph = Graph()
-    try:
-        if fmt == "json-ld":
-            doc = json.loads(path.read_text(encoding="utf-8"))
-            refuse_remote_contexts(doc, path)
-            graph.parse(data=json.dumps(doc), format="json-ld", base=path.resolve().as_uri())
-        else:
-            graph.parse(path, format=fmt)
-    except OutputError:
-        raise
-    except Exception as exc:  # parsers raise many types; report them uniformly
-        raise OutputError(f"{path}: not valid {fmt}: {exc}") from exc
-    return graph
+    """Parse an RDF file (format from its suffix unless given), never touching the network.
+
+    Read by :func:`mlcryst.graphfiles.read_rdflib`: special files, oversized, malformed or
+    hostile files (entity bombs, remote JSON-LD contexts, deep nesting) are refused with
+    :class:`~mlcryst.errors.OutputError` naming the file, and the parse runs under the time
+    and memory budgets (:class:`~mlcryst.errors.QueryTimeout` past them).
+    """
+    return read_rdflib(path, fmt)
 
 
 def open_graph(
