@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .errors import MlcrystError, QueryTimeout
+from .errors import MemoryLimitExceeded, MlcrystError, TimeLimitExceeded
 
 T = TypeVar("T")
 
@@ -199,22 +199,26 @@ def run_limited(
     _, wait_status = os.waitpid(pid, 0)
     _kill(pid)  # anything the child started and left behind (e.g. after a crash)
     if data is None:
-        raise QueryTimeout(
+        raise TimeLimitExceeded(
             f"{what} was stopped after {timeout:g} s (the time limit; raise it "
             "with --timeout SECONDS, or 0 for none)"
         )
     if not data:
         how = ""
         if os.WIFSIGNALED(wait_status):
-            how = f" (killed by signal {os.WTERMSIG(wait_status)})"
-        raise QueryTimeout(
-            f"{what} ran out of memory{how}: it was stopped at the memory limit of {memory_mb} MB"
+            number = os.WTERMSIG(wait_status)
+            try:
+                how = f" (it ended with {signal.Signals(number).name})"
+            except ValueError:
+                how = f" (it ended with signal {number})"
+        raise MemoryLimitExceeded(
+            f"{what} ran out of memory (the memory limit of {memory_mb} MB) or crashed{how}"
         )
     status, payload = pickle.loads(data)
     if status == "ok":
         return payload  # type: ignore[no-any-return]
     if status == "memory":
-        raise QueryTimeout(
+        raise MemoryLimitExceeded(
             f"{what} ran out of memory: it was stopped at the memory limit of {memory_mb} MB"
         )
     if status == "error":
@@ -260,7 +264,7 @@ def run_parallel(
             while open_fds:
                 wait = None if deadline is None else deadline - time.monotonic()
                 if wait is not None and wait <= 0:
-                    raise QueryTimeout(f"{what} was stopped after {timeout:g} s")
+                    raise TimeLimitExceeded(f"{what} was stopped after {timeout:g} s")
                 for key, _ in sel.select(wait):
                     data = os.read(key.fd, 1 << 20)
                     if data:
@@ -278,7 +282,7 @@ def run_parallel(
     for fd, (i, _) in children.items():
         data = b"".join(chunks[fd])
         if not data:
-            raise QueryTimeout(f"{what}: a worker process died (out of memory?)")
+            raise MemoryLimitExceeded(f"{what}: a worker process died (out of memory?)")
         status, payload = pickle.loads(data)
         if status == "error":
             raise payload

@@ -93,6 +93,14 @@ class QueryTimeout(QueryError):
     exit_code = 8
 
 
+class TimeLimitExceeded(QueryTimeout):
+    """Stopped at the time limit."""
+
+
+class MemoryLimitExceeded(QueryTimeout):
+    """Stopped at the memory limit (or the child died without an answer, as it does there)."""
+
+
 class OutputError(MlcrystError):
     """An output could not be written or an input graph file could not be read."""
 

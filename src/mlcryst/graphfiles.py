@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyoxigraph as ox
 
-from .errors import OutputError, QueryTimeout
+from .errors import MemoryLimitExceeded, OutputError, QueryTimeout
 from .limits import budgets
 
 if TYPE_CHECKING:
@@ -608,7 +608,7 @@ def _limited(path: Path, fn: Callable[[], T]) -> T:
     try:
         return run_limited(fn, timeout=b.timeout_s or None, memory_mb=b.memory_mb, what="x")
     except QueryTimeout as exc:
-        if "memory" in str(exc):
+        if isinstance(exc, MemoryLimitExceeded):
             detail = f"ran out of memory (the limit is {b.memory_mb} MB"
             knob = "MLCRYST_MAX_MEMORY_MB=MB"
         else:
