@@ -71,11 +71,13 @@ class Fields:
     def __init__(
         self, raw: Any, record: str, errors: list[DataError], *, file: str = "", line: int = 0
     ) -> None:
+        """``raw``: the record's mapping; ``file`` and ``line``: where it is (its key's line)."""
         self.record = record
         self.errors = errors
         if isinstance(raw, LocatedDict):
             self.raw: dict[str, Any] = raw
-            self.file, self.line = raw.file, raw.line
+            # a keyed record (journals, catalogue) is named by the line of its key
+            self.file, self.line = raw.file, line or raw.line
         else:
             self.raw = {}
             self.file, self.line = file, line
@@ -95,8 +97,11 @@ class Fields:
         return Where(self.file, self.line)
 
     def line_of(self, key: str) -> int:
+        """The line of the field ``key``, or of the record when the field is absent."""
         raw = self.raw
-        return raw.line_of(key) if isinstance(raw, LocatedDict) else self.line
+        if isinstance(raw, LocatedDict) and key in raw.key_lines:
+            return raw.key_lines[key]
+        return self.line
 
     def was_nfc(self, key: str) -> bool:
         """Whether the field's key and text were NFC as written (see ``yamlio``)."""
@@ -236,12 +241,21 @@ class Fields:
                 out.append(item)
         return out if len(out) == len(value) else []
 
-    def iri(self, key: str, required: bool = True) -> str | None:
-        """An absolute IRI (RFC 3987), e.g. ``https://journals.iucr.org/``."""
+    def iri(
+        self, key: str, required: bool = True, schemes: tuple[str, ...] = ("http", "https")
+    ) -> str | None:
+        """An absolute IRI (RFC 3987) of one of ``schemes``, e.g. ``https://journals.iucr.org/``.
+
+        Web addresses (homepages, collection URLs) become links on the interactive page, so
+        they are http(s) only: no ``javascript:`` or ``data:``.
+        """
         value = self.text(key, required)
         if value is None:
             return None
         problem = iri_problem(value)
+        scheme = value.partition(":")[0].lower()
+        if problem is None and schemes and scheme not in schemes:
+            problem = f"expected an IRI of scheme {' or '.join(schemes)}, not {scheme}:"
         if problem:
             self.error(key, f"{value[:200]!r}: {problem}")
             return None

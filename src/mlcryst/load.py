@@ -133,13 +133,14 @@ def load_people(source: Document, errors: list[DataError]) -> dict[str, Person]:
         given = rec.text("given_name", required=False)
         note = rec.text("note", required=False, multiline=True)
         variants: list[tuple[Variant, int, bool]] = []
-        for j, v in enumerate(rec.seq("variants", required=False) or []):
+        forms_seq = rec.seq("variants", required=False)
+        for j, v in enumerate(forms_seq or []):
             vrec = Fields(
                 v,
                 f"person {pid or i + 1} variant {j + 1}",
                 errors,
                 file=file,
-                line=rec.line_of("variants"),
+                line=forms_seq.line_of(j) if forms_seq is not None else rec.line,
             )
             form, seen_in = vrec.text("form"), vrec.text("seen_in")
             vrec.finish()

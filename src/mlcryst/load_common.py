@@ -135,62 +135,89 @@ def _authors(rec: Fields, key: str, people: _People, organizations: bool) -> tup
         rec.error(key, f"expected a non-empty list of authors, got {describe_value(raw)}")
         return ()
     out: list[AuthorRef] = []
-    seen: dict[str, int] = {}
-    lines: dict[str, tuple[int, bool]] = {}
+    seen: dict[str, tuple[int, int, bool]] = {}  # person id -> (author number, line, was NFC)
+    changed, lines = raw.changed, raw.item_lines
     for i, item in enumerate(raw):
-        line = raw.line_of(i)
-        was_nfc = i not in raw.changed
-
-        def bad(message: str, line: int = line, n: int = i + 1) -> None:
-            rec.error(key, f"author {n}: {message}", line)
-
+        line = lines[i] if i < len(lines) else raw.line
         explicit = None
-        if isinstance(item, LocatedDict):
-            name, explicit = item.get("name"), item.get("person")
-            was_nfc = "name" not in item.changed
-            extra = set(item) - {"name", "person"}
-            if extra:
-                bad(
-                    f"unknown field(s) {sorted(extra)}; an author is a printed name or "
-                    "{name: ..., person: <id of people.yaml>}"
-                )
-            if "person" in item:
-                problem = text_problem(explicit)
-                if problem:
-                    bad(f"person: {problem} (an id of people.yaml)", item.line_of("person"))
-                    continue
-        elif isinstance(item, list):
-            bad(f"expected a printed name, got {describe_value(item)}")
-            continue
+        if type(item) is str and item.isascii() and PERSON_NAME.match(item):
+            name, was_nfc = item, True  # the common case, checked cheaply
+            if "  " in name or "\t" in name or "\n" in name:
+                _author_error(rec, key, i, line, f"expected a printed name: {text_problem(name)}")
+                continue
         else:
-            name = item
-        problem = text_problem(name)
-        if problem:
-            bad(f"expected a printed name: {problem}")
-            continue
-        assert isinstance(name, str)
-        if not PERSON_NAME.match(name) and not (organizations and "," not in name):
-            bad(f"{name!r} is not a printed name of the form 'Family, I. N.'")
-            continue
-        problem = name_problem(name)
-        if problem:
-            bad(problem)
-            continue
+            checked = _author_entry(rec, key, i, line, item, organizations)
+            if checked is None:
+                continue
+            name, explicit, was_nfc = checked
+            was_nfc = was_nfc and i not in changed
         pid = people.resolve(name, explicit, rec, key, line)
         if pid is None:
             continue
         if pid in seen:
-            other_line, other_nfc = lines[pid]
-            bad(
-                f"{name!r} is the same person as author {seen[pid]}"
+            number, other_line, other_nfc = seen[pid]
+            _author_error(
+                rec,
+                key,
+                i,
+                line,
+                f"{name!r} is the same person as author {number}"
                 f"{nfc_clash(line, was_nfc, other_line, other_nfc)}; if they are two people "
                 "printed alike, give one an id in people.yaml and write "
-                "{name: ..., person: ...} here"
+                "{name: ..., person: ...} here",
             )
-        seen[pid] = i + 1
-        lines[pid] = (line, was_nfc)
+        seen[pid] = (i + 1, line, was_nfc)
         out.append(AuthorRef(name, pid, Where(rec.file, line)))
     return tuple(out)
+
+
+def _author_error(rec: Fields, key: str, i: int, line: int, message: str) -> None:
+    rec.error(key, f"author {i + 1}: {message}", line)
+
+
+def _author_entry(
+    rec: Fields, key: str, i: int, line: int, item: Any, organizations: bool
+) -> tuple[str, str | None, bool] | None:
+    """(printed name, explicit person id, was NFC) of one author entry, or None if it is bad."""
+    explicit, was_nfc = None, True
+    if isinstance(item, LocatedDict):
+        name, explicit = item.get("name"), item.get("person")
+        was_nfc = "name" not in item.changed
+        extra = set(item) - {"name", "person"}
+        if extra:
+            _author_error(
+                rec,
+                key,
+                i,
+                line,
+                f"unknown field(s) {sorted(extra)}; an author is a printed name or "
+                "{name: ..., person: <id of people.yaml>}",
+            )
+        if "person" in item:
+            problem = text_problem(explicit)
+            if problem:
+                message = f"person: {problem} (an id of people.yaml)"
+                _author_error(rec, key, i, item.line_of("person"), message)
+                return None
+    elif isinstance(item, list):
+        _author_error(rec, key, i, line, f"expected a printed name, got {describe_value(item)}")
+        return None
+    else:
+        name = item
+    problem = text_problem(name)
+    if problem:
+        _author_error(rec, key, i, line, f"expected a printed name: {problem}")
+        return None
+    assert isinstance(name, str)
+    if not PERSON_NAME.match(name) and not (organizations and "," not in name):
+        message = f"{name!r} is not a printed name of the form 'Family, I. N.'"
+        _author_error(rec, key, i, line, message)
+        return None
+    problem = name_problem(name)
+    if problem:
+        _author_error(rec, key, i, line, problem)
+        return None
+    return name, explicit, was_nfc
 
 
 def _display(path: Path) -> str:

@@ -204,24 +204,20 @@ def load_editorial(source: Document, people: _People, errors: list[DataError]) -
     keywords = rec.text_list("keywords")
     parts = {}
     for part in ("collection", "related_collection"):
-        sub = Fields(rec.mapping(part), part, errors, file=file, line=rec.line_of(part))
-        parts[part] = (sub.text("title") or "", sub.iri("url") or "")
-        sub.finish()
-    table = Fields(rec.mapping("table1"), "table1", errors, file=file, line=rec.line_of("table1"))
-    caption = table.text("caption", multiline=True) or ""
-    columns = table.text_list("columns")
-    abbreviations: list[tuple[str, str]] = []
-    block = table.mapping("abbreviations", required=False)
-    for abbr, meaning in (block or {}).items():
-        line = block.line_of(abbr) if block is not None else table.line
-        problem = text_problem(meaning)
-        if problem:
-            table.error("abbreviations", f"{abbr}: {problem}", line)
-        elif abbr != abbr.strip() or "  " in abbr:
-            table.error("abbreviations", f"stray white space in the abbreviation {abbr!r}", line)
-        else:
-            abbreviations.append((abbr, meaning))
-    table.finish()
+        block = rec.mapping(part)
+        parts[part] = ("", "")
+        if block is not None:
+            sub = Fields(block, part, errors, file=file, line=rec.line_of(part))
+            parts[part] = (sub.text("title") or "", sub.iri("url") or "")
+            sub.finish()
+    caption, columns, abbreviations = "", list[str](), list[tuple[str, str]]()
+    table_block = rec.mapping("table1")
+    if table_block is not None:
+        table = Fields(table_block, "table1", errors, file=file, line=rec.line_of("table1"))
+        caption = table.text("caption", multiline=True) or ""
+        columns = table.text_list("columns")
+        abbreviations = _abbreviations(table)
+        table.finish()
     rec.finish()
     return Editorial(
         title,
@@ -234,6 +230,22 @@ def load_editorial(source: Document, people: _People, errors: list[DataError]) -
         tuple(abbreviations),
         Where(file, 1),
     )
+
+
+def _abbreviations(table: Fields) -> list[tuple[str, str]]:
+    """The Table 1 abbreviations: a mapping of abbreviation to its meaning, both text."""
+    out: list[tuple[str, str]] = []
+    block = table.mapping("abbreviations", required=False)
+    for abbr, meaning in (block or {}).items():
+        line = block.line_of(abbr) if block is not None else table.line
+        problem = text_problem(meaning)
+        if problem:
+            table.error("abbreviations", f"{abbr}: {problem}", line)
+        elif abbr != abbr.strip() or "  " in abbr:
+            table.error("abbreviations", f"stray white space in the abbreviation {abbr!r}", line)
+        else:
+            out.append((abbr, meaning))
+    return out
 
 
 def load_overrides(source: Document, errors: list[DataError]) -> list[Override]:
