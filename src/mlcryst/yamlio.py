@@ -88,7 +88,7 @@ class Numeral:
             return f"{t} has a plus sign: write {int(t)}"
         octal = ""
         if digits.strip("01234567") == "":
-            octal = f"; YAML 1.1 readers take {t} as the octal number {int(digits, 8)}"
+            octal = f"; YAML 1.1 readers take {t} as the octal number {int(t, 8)}"
         return f"{t} has a leading zero: write {int(t)}{octal}"
 
 
