@@ -6,7 +6,7 @@
 >>> str(iris.person("juhas-p"))
 'https://example.org/kg/person/juhas-p'
 >>> iri_problem("https://pdfitc.org") is None, iri_problem("https://example.org/a b")
-(True, 'U+0020 SPACE at character 22 is not allowed in an IRI')
+(True, 'not an absolute IRI: U+0020 SPACE at character 22 is not allowed in an IRI')
 >>> doi_problem("10.1107/S2052252521005066") is None
 True
 >>> print(doi_problem("doi:10.1107/x"))  # doctest: +ELLIPSIS
@@ -66,7 +66,7 @@ def iri_problem(text: str) -> str | None:
     """
     bad = _bad_character(text, "an IRI")
     if bad:
-        return bad
+        return f"not an absolute IRI: {bad}"
     if not re.match(r"[A-Za-z][A-Za-z0-9+\-.]*:", text):
         return "not an absolute IRI: it must begin with a scheme such as https:"
     if not _IRI.match(text):

@@ -4,8 +4,9 @@ Every file is read first (:func:`read_documents`): a file that cannot be read, i
 under the rules of :mod:`mlcryst.yamlio`, or does not hold the kind of document its format
 says (papers.yaml: a non-empty list of records, ...) stops the load there, with only those
 messages (checks across files would only repeat them). Then every record is checked; every
-problem found is collected and raised together as :class:`~mlcryst.errors.DataErrors`, each
-naming the file, line, record and field.
+problem found is collected and raised together as :class:`~mlcryst.errors.DataErrors` (a
+single problem as that :class:`~mlcryst.errors.DataError`), each naming the file, line, record
+and field.
 
 >>> ds = load_dataset()
 >>> len(ds.table1()), ds.table1()[0].key
@@ -99,7 +100,7 @@ def read_documents(root: Path) -> dict[str, Document]:
         else:
             docs[kind] = Document(file, value)
     if errors:
-        raise DataErrors(errors)
+        raise errors[0] if len(errors) == 1 else DataErrors(errors)
     return docs
 
 
@@ -306,7 +307,7 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     if not errors:  # with records left out, the checks across files would report them again
         check_cross_references(ds, errors)
     if errors:
-        raise DataErrors(errors)
+        raise errors[0] if len(errors) == 1 else DataErrors(errors)
     return ds
 
 
