@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import DataError
-from .fields import PAGES, Fields
+from .fields import PAGES, Fields, describe_value, text_problem
 from .load_common import (
     CURIE,
     REFERENCE_TYPES,
     SLUG,
     _authors,
-    _display,
     _map,
     _seq,
+    nfc_clash,
 )
 from .records import (
     Database,
@@ -31,46 +30,46 @@ from .records import (
     Where,
     format_author_list,
 )
-from .yamlio import load_file
 
 if TYPE_CHECKING:
+    from .load import Document
     from .load_common import _People
 
 CITATION_YEAR = re.compile(r"^(?P<authors>.+?) \((?P<year>\d{4})(?P<suffix>[a-z]?)\)\. ")
 
 
 def load_references(
-    path: Path, journals: dict[str, Journal], people: _People, errors: list[DataError]
+    source: Document, journals: dict[str, Journal], people: _People, errors: list[DataError]
 ) -> list[Reference]:
-    file = _display(path)
-    doc = _seq(load_file(path, file), file, errors)
+    file = source.file
+    doc = _seq(source.value, file, errors)
     out: list[Reference] = []
     keys: set[str] = set()
     for i, raw in enumerate(doc):
         key = raw.get("key") if isinstance(raw, dict) else None
-        rec = Fields(raw, f"reference {key or i + 1}", errors, file=file, line=doc.line_of(i))
+        label = f"reference {key}" if isinstance(key, str) and SLUG.match(key) else None
+        rec = Fields(raw, label or f"reference {i + 1}", errors, file=file, line=doc.line_of(i))
         key = rec.text("key")
         citation = rec.text("citation")
-        rtype = rec.text("type")
+        rtype = rec.choice("type", tuple(sorted(REFERENCE_TYPES)))
         table1 = rec.boolean("table1")
         authors = _authors(rec, "authors", people, organizations=True)
         year = rec.year()
-        jkey = rec.text("journal", required=rtype == "article")
-        volume = rec.integer("volume", required=rtype == "article", minimum=1)
-        pages = rec.text("pages", required=rtype == "article") if rtype == "article" else None
-        if isinstance(rec.raw.get("pages"), int):
-            pages = str(rec.raw["pages"])
+        article = rtype == "article"
+        jkey = rec.text("journal", required=article)
+        volume = rec.integer("volume", required=article, minimum=1)
+        pages = _reference_pages(rec, article)
         opt = {
-            k: rec.text(k, required=False)
-            for k in ("title", "publisher", "url", "doi", "identifier", "note")
+            k: rec.text(k, required=False, multiline=k == "note")
+            for k in ("title", "publisher", "identifier", "note")
         }
+        opt["url"] = rec.iri("url", required=False)
+        opt["doi"] = rec.doi("doi")
         rec.finish()
         if key and not SLUG.match(key):
             rec.error("key", f"{key!r} must be lowercase letters, digits and hyphens")
         if key in keys:
             rec.error("key", f"duplicate reference key {key!r}")
-        if rtype and rtype not in REFERENCE_TYPES:
-            rec.error("type", f"unknown type {rtype!r}; expected one of {sorted(REFERENCE_TYPES)}")
         if jkey and jkey not in journals:
             rec.error("journal", f"unknown journal {jkey!r} (not in journals.yaml)")
         suffix = ""
@@ -99,13 +98,30 @@ def load_references(
                 **opt,
             )
         )
-        if rtype == "article" and jkey in journals and volume and pages:
+        if article and jkey in journals and journals[jkey].abbreviation and volume and pages:
             expected = _article_citation(
                 journals[jkey], [a.name for a in authors], year, suffix, volume, pages
             )
             if expected != citation:
                 rec.error("citation", f"does not agree with the fields: they give {expected!r}")
     return out
+
+
+def _reference_pages(rec: Fields, article: bool) -> str | None:
+    """An article's pages: "first–last" (as :meth:`Fields.pages`) or an article number."""
+    value = rec.get("pages", required=article)
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return str(value)
+    problem = text_problem(value)
+    if problem:
+        rec.error("pages", f"{problem}; expected first–last (e.g. 13–18) or an article number")
+        return None
+    assert isinstance(value, str)
+    if value.isascii() and value.isalnum():
+        return value  # an article number, e.g. '011002'
+    return value if rec.page_range("pages", value) else None
 
 
 def _article_citation(
@@ -119,41 +135,50 @@ def _article_citation(
 
 
 def load_catalogue(
-    path: Path, errors: list[DataError]
+    source: Document, errors: list[DataError]
 ) -> tuple[dict[str, Database], dict[str, Standard], dict[str, Software]]:
-    file = _display(path)
-    doc = _map(load_file(path, file), file, errors, "databases, standards and software")
+    file = source.file
+    doc = _map(source.value, file, errors, "databases, standards and software")
     databases: dict[str, Database] = {}
     standards: dict[str, Standard] = {}
     software: dict[str, Software] = {}
     for section in sorted(set(doc) - {"databases", "standards", "software"}):
         errors.append(
-            DataError("unknown section", file=file, line=doc.line_of(section), field=section)
+            DataError(
+                "unknown section (expected databases, standards and software)",
+                file=file,
+                line=doc.line_of(section),
+                field=section,
+            )
         )
     for section, target in (
         ("databases", databases),
         ("standards", standards),
         ("software", software),
     ):
-        block = _map(doc.get(section), file, errors, section)
+        if section not in doc:
+            errors.append(DataError("missing section", file=file, line=1, field=section))
+            continue
+        block = _map(doc.get(section), file, errors, section, line=doc.line_of(section))
         for key, raw in block.items():
-            rec = Fields(
-                raw,
-                f"{section[:-1] if section != 'software' else section} {key}",
-                errors,
-                file=file,
-                line=block.line_of(key),
-            )
+            what = section[:-1] if section != "software" else section
+            rec = Fields(raw, f"{what} {key}", errors, file=file, line=block.line_of(key))
+            if not SLUG.match(key):
+                rec.error(None, f"{what} key {key!r} must be lowercase words joined by hyphens")
             title = rec.text("title")
             if section == "software":
+                method = rec.text("method", required=False)
+                if method and not SLUG.match(method):
+                    rec.error("method", f"{method!r} is not a method concept id like alphafold")
+                    method = None
                 item: object = Software(
                     key,
                     title or "",
                     rec.where,
-                    rec.text("homepage", required=False),
+                    rec.iri("homepage", required=False),
                     rec.text("described_by", required=False),
                     rec.text("derived_from", required=False),
-                    rec.text("method", required=False),
+                    method,
                 )
             elif section == "databases":
                 item = Database(
@@ -166,28 +191,33 @@ def load_catalogue(
             else:
                 item = Standard(key, title or "", rec.text("acronym") or "", rec.where)
             rec.finish()
-            if title:
+            if title and SLUG.match(key):
                 target[key] = item  # type: ignore[assignment]
     return databases, standards, software
 
 
-def load_editorial(path: Path, people: _People, errors: list[DataError]) -> Editorial:
-    file = _display(path)
-    raw = load_file(path, file)
-    rec = Fields(raw, "editorial", errors, file=file, line=1)
+def load_editorial(source: Document, people: _People, errors: list[DataError]) -> Editorial:
+    file = source.file
+    rec = Fields(source.value, "editorial", errors, file=file, line=1)
     title = rec.text("title") or ""
     authors = _authors(rec, "authors", people, organizations=False)
     keywords = rec.text_list("keywords")
     parts = {}
     for part in ("collection", "related_collection"):
-        sub = Fields(rec.get(part), part, errors, file=file, line=rec.line_of(part))
-        parts[part] = (sub.text("title") or "", sub.text("url") or "")
-        sub.finish()
-    table = Fields(rec.get("table1"), "table1", errors, file=file, line=rec.line_of("table1"))
-    caption = table.text("caption") or ""
-    columns = table.text_list("columns")
-    abbreviations = table.get("abbreviations") or {}
-    table.finish()
+        block = rec.mapping(part)
+        parts[part] = ("", "")
+        if block is not None:
+            sub = Fields(block, part, errors, file=file, line=rec.line_of(part))
+            parts[part] = (sub.text("title") or "", sub.iri("url") or "")
+            sub.finish()
+    caption, columns, abbreviations = "", list[str](), list[tuple[str, str]]()
+    table_block = rec.mapping("table1")
+    if table_block is not None:
+        table = Fields(table_block, "table1", errors, file=file, line=rec.line_of("table1"))
+        caption = table.text("caption", multiline=True) or ""
+        columns = table.text_list("columns")
+        abbreviations = _abbreviations(table)
+        table.finish()
     rec.finish()
     return Editorial(
         title,
@@ -197,38 +227,68 @@ def load_editorial(path: Path, people: _People, errors: list[DataError]) -> Edit
         *parts["related_collection"],
         caption,
         tuple(columns),
-        tuple((str(k), str(v)) for k, v in abbreviations.items()),
+        tuple(abbreviations),
         Where(file, 1),
     )
 
 
-def load_overrides(path: Path, errors: list[DataError]) -> list[Override]:
-    file = _display(path)
-    doc = _map(load_file(path, file), file, errors, "sections")
-    seq = _seq(doc.get("overrides"), file, errors)
+def _abbreviations(table: Fields) -> list[tuple[str, str]]:
+    """The Table 1 abbreviations: a mapping of abbreviation to its meaning, both text."""
+    out: list[tuple[str, str]] = []
+    block = table.mapping("abbreviations", required=False)
+    for abbr, meaning in (block or {}).items():
+        line = block.line_of(abbr) if block is not None else table.line
+        problem = text_problem(meaning)
+        if problem:
+            table.error("abbreviations", f"{abbr}: {problem}", line)
+        elif abbr != abbr.strip() or "  " in abbr:
+            table.error("abbreviations", f"stray white space in the abbreviation {abbr!r}", line)
+        else:
+            out.append((abbr, meaning))
+    return out
+
+
+def load_overrides(source: Document, errors: list[DataError]) -> list[Override]:
+    file = source.file
+    doc = _map(source.value, file, errors, "sections")
+    for section in sorted(set(doc) - {"overrides"}):
+        errors.append(
+            DataError(
+                "unknown section (expected overrides)",
+                file=file,
+                line=doc.line_of(section),
+                field=section,
+            )
+        )
+    seq = _seq(doc.get("overrides"), file, errors, "overrides", line=doc.line_of("overrides"))
     out: list[Override] = []
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str], tuple[int, bool]] = {}
     for i, raw in enumerate(seq):
         rec = Fields(raw, f"override {i + 1}", errors, file=file, line=seq.line_of(i))
-        phrase, column, why = rec.text("phrase"), rec.text("column"), rec.text("why")
-        concepts = rec.get("concepts")
+        phrase, why = rec.text("phrase"), rec.text("why", multiline=True)
+        column = rec.choice("column", ("approach", "problem"))
+        concepts = rec.seq("concepts")
         rec.finish()
-        if concepts is None or not isinstance(concepts, list):
-            if concepts is not None:
-                rec.error("concepts", "expected a list of concepts ([] for none)")
+        if concepts is None:
             continue
-        for c in concepts:
+        curies: list[str] = []
+        for j, c in enumerate(concepts):
             if not isinstance(c, str) or not CURIE.match(c):
-                rec.error("concepts", f"{c!r} is not a concept CURIE like mlm:deep-learning")
-        if column not in ("approach", "problem"):
-            rec.error("column", f"expected approach or problem, got {column!r}")
-            continue
-        if not (phrase and why):
+                rec.error(
+                    "concepts",
+                    f"{describe_value(c)} is not a concept CURIE like mlm:deep-learning",
+                    concepts.line_of(j),
+                )
+            else:
+                curies.append(c)
+        if not (phrase and why and column) or len(curies) != len(concepts):
             continue
         if (phrase, column) in seen:
-            rec.error("phrase", f"{phrase!r} is already overridden at line {seen[phrase, column]}")
-        seen[phrase, column] = rec.line
-        out.append(Override(phrase, column, tuple(concepts), why, rec.where))
+            line, was_nfc = seen[phrase, column]
+            clash = nfc_clash(rec.line_of("phrase"), rec.was_nfc("phrase"), line, was_nfc)
+            rec.error("phrase", f"{phrase!r} is already overridden at line {line}{clash}")
+        seen[phrase, column] = (rec.line_of("phrase"), rec.was_nfc("phrase"))
+        out.append(Override(phrase, column, tuple(curies), why, rec.where))
     return out
 
 
