@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -21,9 +22,20 @@ def test_wheel_installed_elsewhere_builds_and_queries(tmp_path: Path) -> None:
     )
     (wheel,) = wheels.glob("mlcryst-*.whl")
     env_dir = tmp_path / "venv"
-    # Reuse the test environment's dependencies; the wheel itself goes into the new venv.
-    venv.EnvBuilder(system_site_packages=True, with_pip=True).create(env_dir)
+    venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
+    # The dependencies come from the test environment (no download): its site-packages is put
+    # on the new venv's path *after* the venv's own, so the wheel's mlcryst is the one imported
+    # (a path named in a .pth file is only appended; the .pth files in it, such as the editable
+    # install's, are not read).
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (Path(site) / "test-environment.pth").write_text("\n".join(sorted(ours)) + "\n")
     subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -35,6 +47,7 @@ def test_wheel_installed_elsewhere_builds_and_queries(tmp_path: Path) -> None:
         text=True,
     ).stdout.strip()
     assert "_resources" in where and str(REPO) not in where
+    assert where.startswith(str(env_dir))  # the wheel's copy, not the repository's
     mlcryst = env_dir / "bin" / "mlcryst"
     listing = subprocess.run(
         [str(mlcryst), "queries"], cwd=elsewhere, check=True, capture_output=True, text=True

@@ -140,12 +140,16 @@ def count_papers(data_dir: Path | str | None) -> int:
     """A cheap estimate of the number of papers in a data folder (records in papers.yaml)."""
     from .resources import default_data_dir
 
+    from .errors import DataError
+    from .limits import budgets
+    from .yamlio import read_data_file
+
     path = Path(data_dir or default_data_dir()) / "papers.yaml"
-    try:
-        with path.open("rb") as fh:
-            return sum(1 for line in fh if line.startswith(b"- "))
-    except OSError:
-        return 0
+    try:  # read as the loader reads it: a FIFO, a device or an oversized file is not read
+        data = read_data_file(path, str(path), budgets().data_file_bytes)
+    except (DataError, OSError):
+        return 0  # the loader reports the problem
+    return data.count(b"\n- ") + data.startswith(b"- ")
 
 
 # --- stores ----------------------------------------------------------------------------------
@@ -242,10 +246,14 @@ def cache_key(data_dir: Path | str | None = None, base: str | None = None) -> st
         (resource_dir("ontology"), "*.ttl"),
         (here, "*.py"),
     ]
+    from .limits import budgets
+    from .yamlio import read_data_file
+
+    limit = budgets().data_file_bytes
     for folder, pattern in folders:
         for path in sorted(folder.glob(pattern)):
             h.update(path.name.encode() + b"\0")
-            h.update(path.read_bytes())
+            h.update(read_data_file(path, str(path), limit))  # DataError for a FIFO, a device...
             h.update(b"\0")
     return h.hexdigest()[:32]
 
