@@ -138,10 +138,9 @@ def choose(store: str, *, papers: int | None = None, path: Path | str | None = N
 
 def count_papers(data_dir: Path | str | None) -> int:
     """A cheap estimate of the number of papers in a data folder (records in papers.yaml)."""
-    from .resources import default_data_dir
-
     from .errors import DataError
     from .limits import budgets
+    from .resources import default_data_dir
     from .yamlio import read_data_file
 
     path = Path(data_dir or default_data_dir()) / "papers.yaml"
