@@ -143,7 +143,7 @@ def run_command(cmd: list[str]) -> tuple[float, float, str]:
 def cold_start(repeat: int = 10) -> list[dict[str, Any]]:
     """Median wall time of a fresh `mlcryst query NAME` on the seed graph, cache warm."""
     out = []
-    mlcryst = [sys.executable, "-m", "mlcryst.cli"]
+    mlcryst = [sys.executable, "-m", "mlcryst.cli.main"]
     cases = [
         ("python -c pass", [sys.executable, "-c", "pass"]),
         ("mlcryst --help", [*mlcryst, "--help"]),

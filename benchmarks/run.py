@@ -7,8 +7,8 @@ processes run the pipeline stage by stage on it, one after the other (never at o
 
 * ``mlcryst``: the scalable paths -- records streamed as N-Triples into Oxigraph (no rdflib
   graph at any stage), the SHACL shapes compiled to SPARQL and run on the store on every core
-  (:mod:`mlcryst.shacl_store`, pySHACL's verdicts), Oxigraph serialisers, Oxigraph SPARQL,
-  and the network view read through :class:`mlcryst.oxview.StoreView`;
+  (:mod:`mlcryst.shacl.compiled`, pySHACL's verdicts), Oxigraph serialisers, Oxigraph SPARQL,
+  and the network view read through :class:`mlcryst.stores.view.StoreView`;
 * ``baseline``: the same pipeline on plain rdflib (``--store rdflib``): rdflib Graph, rdflib
   SPARQL, rdflib serialisers, pyshacl as is.
 
@@ -44,7 +44,7 @@ BENCH_QUERIES = HERE / "queries"
 
 
 def _queries() -> list[tuple[str, str, Any]]:
-    from mlcryst.query import list_queries, parse_header
+    from mlcryst.sparql.named import list_queries, parse_header
 
     out = [(q.name, q.text, q) for q in list_queries()]
     out += [
@@ -57,12 +57,12 @@ def _queries() -> list[tuple[str, str, Any]]:
 def run_side(
     side: str, data: Path, cap: float, jobs: int, shacl_cap: float
 ) -> list[dict[str, Any]]:
-    from mlcryst import oxstore
-    from mlcryst.build import build_graph, load_vocabularies
-    from mlcryst.iris import Iris
-    from mlcryst.load import load_dataset
-    from mlcryst.network import coauthor_view, index_graph
-    from mlcryst.tagging import tag_dataset, vocabulary_from_graph
+    from mlcryst.build.graph import build_graph, load_vocabularies
+    from mlcryst.build.iris import Iris
+    from mlcryst.build.tagging import tag_dataset, vocabulary_from_graph
+    from mlcryst.load.dataset import load_dataset
+    from mlcryst.stores import oxigraph_store as oxstore
+    from mlcryst.visual.network import coauthor_view, index_graph
 
     st = Stages()
     ds = st.measure("load (YAML -> checked records)", lambda: load_dataset(data))
@@ -81,9 +81,9 @@ def run_side(
     del table1, everyone
     out_dir = Path(tempfile.mkdtemp(prefix=f"mlcryst-bench-{side}-"))
     if side == "mlcryst":
-        from mlcryst.oxbuild import build_store
-        from mlcryst.oxview import StoreView
-        from mlcryst.shacl_store import validate_store
+        from mlcryst.build.stream import build_store
+        from mlcryst.shacl.compiled import validate_store
+        from mlcryst.stores.view import StoreView
 
         store = st.measure(
             "build (records -> Oxigraph)", lambda: build_store(ds, vocabularies=vocab, tags=tags)
@@ -103,9 +103,9 @@ def run_side(
 
         view: Any = StoreView(store)
     else:
-        from mlcryst.export import write_outputs
-        from mlcryst.query import run
-        from mlcryst.validate import validate
+        from mlcryst.export.rdflib_writer import write_outputs
+        from mlcryst.shacl.report import validate
+        from mlcryst.sparql.named import run
 
         graph = st.measure(
             "build (records -> rdflib Graph)",
@@ -197,7 +197,7 @@ def main() -> None:
             [
                 sys.executable,
                 "-m",
-                "mlcryst.cli",
+                "mlcryst.cli.main",
                 "synth",
                 "--papers",
                 str(size),

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from mlcryst.build import build_graph
-from mlcryst.load import load_dataset
-from mlcryst.records import Dataset
+from mlcryst.build.graph import build_graph
+from mlcryst.load.dataset import load_dataset
+from mlcryst.load.records import Dataset
 from mlcryst.resources import resource_dir
 
 REPO = Path(__file__).resolve().parent.parent
@@ -51,7 +51,7 @@ def runner() -> CliRunner:
 @pytest.fixture(scope="session")
 def graph_ntriples(graph: Graph) -> tuple[bytes, int]:
     """The built graph as canonical N-Triples, and how many triples that is."""
-    from mlcryst.export import serialize
+    from mlcryst.export.rdflib_writer import serialize
 
     data = serialize(graph, "nt")
     return data, sum(1 for line in data.splitlines() if line.strip())

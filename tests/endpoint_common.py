@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from mlcryst.endpoint import STAGING_PREFIX, push, query
 from mlcryst.errors import EndpointError
+from mlcryst.remote.endpoint import STAGING_PREFIX, push, query
 
 #: the target graph of the failing pushes and of the CLI round trip
 FAILING_PUSH_GRAPH = "https://example.org/graph/failing-push"
@@ -53,7 +53,7 @@ def assert_failed_pushes_keep_the_graph(
 
 def cli_push(runner: CliRunner, url: str, path: Path, *auth: str) -> Result:
     """``mlcryst push`` of the file ``path`` (unvalidated) into :data:`CLI_GRAPH`."""
-    from mlcryst.cli import main
+    from mlcryst.cli.main import main
 
     args = ["push", "--endpoint", url, *auth, "--graph", str(path), "--no-validate"]
     return runner.invoke(main, [*args, "--named-graph", CLI_GRAPH])
@@ -61,7 +61,7 @@ def cli_push(runner: CliRunner, url: str, path: Path, *auth: str) -> Result:
 
 def cli_objects_csv(runner: CliRunner, url: str, *auth: str) -> Result:
     """``mlcryst query`` of the objects in :data:`CLI_GRAPH`, sorted, as CSV."""
-    from mlcryst.cli import main
+    from mlcryst.cli.main import main
 
     text = "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o"
     args = ["query", "--sparql", text, "--endpoint", url, *auth]

@@ -9,10 +9,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.query import Result
 
-from mlcryst.iris import Iris
+from mlcryst.build.iris import Iris
+from mlcryst.load.records import Dataset, Paper
 from mlcryst.namespaces import MLC, MLM
-from mlcryst.query import NamedQuery, find_query, run
-from mlcryst.records import Dataset, Paper
+from mlcryst.sparql.named import NamedQuery, find_query, run
 
 Row = tuple[Any, ...]
 IRIS = Iris()

@@ -26,7 +26,7 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from mlcryst.endpoint import Endpoint
+from mlcryst.remote.endpoint import Endpoint
 
 OXIGRAPH = "oxigraph"  # pip install oxigraph (the test extra)
 VIRTUOSO = "virtuoso-t"  # apt-get install virtuoso-opensource (.ci/run)
@@ -262,7 +262,7 @@ def _bindings(result: Any) -> list[dict[str, Any]]:
 
 def oxigraph_rows(store: Any, text: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Answer ``text`` with embedded (in-process) Oxigraph: the reference for the servers."""
-    from mlcryst.oxstore import to_rdflib
+    from mlcryst.stores.oxigraph_store import to_rdflib
 
     solutions = store.query(text)
     names = [v.value for v in solutions.variables]
@@ -289,15 +289,15 @@ SAMPLE_VALUES: dict[str, list[Any]] = {
 
 
 def sent_text(q: Any, bindings: dict[str, Any]) -> str:
-    """The text ``mlcryst.endpoint.query`` sends for a named query and its bindings."""
-    from mlcryst.endpoint_rewrite import bind_values
+    """The text ``mlcryst.remote.endpoint.query`` sends for a named query and its bindings."""
+    from mlcryst.remote.rewrite import bind_values
 
     return bind_values(q.text, bindings)
 
 
 def named_query_cases() -> list[Any]:
     """pytest params (query, bindings) for every named query, unbound and with samples."""
-    from mlcryst.query import list_queries
+    from mlcryst.sparql.named import list_queries
 
     cases = []
     for q in list_queries():

@@ -9,14 +9,14 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from mlcryst import oxstore
 from mlcryst.bounded import run_limited
-from mlcryst.build import build_graph, build_triples, load_vocabularies
-from mlcryst.cli import main
+from mlcryst.build.graph import build_graph, build_triples, load_vocabularies
+from mlcryst.cli.main import main
 from mlcryst.errors import QueryError, QueryTimeout
-from mlcryst.load import load_dataset
-from mlcryst.query import run
-from mlcryst.synth import write_corpus
+from mlcryst.load.dataset import load_dataset
+from mlcryst.load.synth import write_corpus
+from mlcryst.sparql.named import run
+from mlcryst.stores import oxigraph_store as oxstore
 
 #: every triple with every triple with every triple: about 10^12 rows on the corpus below
 CARTESIAN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

@@ -18,8 +18,8 @@ from click.testing import CliRunner, Result
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from mlcryst.cli import main
-from mlcryst.export import CONTEXT_FILE
+from mlcryst.cli.main import main
+from mlcryst.export.rdflib_writer import CONTEXT_FILE
 
 OUTPUTS = ("mlcryst.ttl", "mlcryst.nt", "mlcryst.jsonld", CONTEXT_FILE)
 
@@ -311,7 +311,7 @@ def test_graph_violating_the_shapes_exits_4(
     both validators (rdflib + pySHACL, Oxigraph + the shapes as SPARQL) report alike."""
     from rdflib import Literal, URIRef
 
-    from mlcryst.export import serialize
+    from mlcryst.export.rdflib_writer import serialize
     from mlcryst.namespaces import PRISM
 
     broken = Graph()

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from mlcryst.records import Dataset
+from mlcryst.load.records import Dataset
 
 from .conftest import SEED
 from .seedtable import references, table1

@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from mlcryst.endpoint import DEFAULT_GRAPH_IRI, count_triples, push, query
 from mlcryst.errors import EndpointError, QueryError
-from mlcryst.export import canonical
-from mlcryst.query import NamedQuery, list_queries
-from mlcryst.query import run as run_embedded
+from mlcryst.export.rdflib_writer import canonical
+from mlcryst.remote.endpoint import DEFAULT_GRAPH_IRI, count_triples, push, query
+from mlcryst.sparql.named import NamedQuery, list_queries
+from mlcryst.sparql.named import run as run_embedded
 
 from .endpoint_common import assert_cli_round_trip, assert_failed_pushes_keep_the_graph, good_lines
 from .servers import (
@@ -129,7 +129,7 @@ def test_failed_push_leaves_the_graph_as_it_was(ox: Any) -> None:
 
 
 def test_unreachable_server_is_an_endpoint_error() -> None:
-    from mlcryst.endpoint import Endpoint
+    from mlcryst.remote.endpoint import Endpoint
 
     from .servers import free_port
 
@@ -139,7 +139,7 @@ def test_unreachable_server_is_an_endpoint_error() -> None:
 
 @server
 def test_cli_push_then_query(ox: Any, runner: Any, tmp_path: Any, graph: Graph) -> None:
-    from mlcryst.cli import main
+    from mlcryst.cli.main import main
 
     path = tmp_path / "small.ttl"
     path.write_text('<urn:a> <urn:p> "é"@en .\n<urn:b> <urn:p> 2 .\n', encoding="utf-8")
@@ -173,7 +173,7 @@ def test_cli_push_validates_and_loads_the_built_graph(
     """``mlcryst push`` from the data: the rdflib path (pySHACL, rdflib's N-Triples) and the
     Oxigraph path used for large data (compiled SHACL, Oxigraph's dump) load the same graph,
     and a graph that violates the shapes is refused (exit 4) with the target untouched."""
-    from mlcryst.cli import main
+    from mlcryst.cli.main import main
 
     target = f"https://example.org/graph/cli-push-{store}"
     args = ["push", "--endpoint", ox.query_url, "--named-graph", target, "--store", store]
@@ -225,7 +225,7 @@ VALUES_TO_BIND = [None, URIRef("urn:b"), Literal("A"), Literal('q"uote\n'), Lite
 @pytest.mark.parametrize("text", PARAMETERISED)
 @pytest.mark.parametrize("value", VALUES_TO_BIND, ids=repr)
 def test_values_blocks_mean_init_bindings(text: str, value: Any) -> None:
-    from mlcryst.endpoint_rewrite import bind_values
+    from mlcryst.remote.rewrite import bind_values
 
     expected = run_embedded(SMALL, text, {} if value is None else {"x": value})
     got = run_embedded(SMALL, bind_values(text, {"x": value}))
@@ -233,7 +233,7 @@ def test_values_blocks_mean_init_bindings(text: str, value: Any) -> None:
 
 
 def test_construct_template_and_values_data_are_not_groups() -> None:
-    from mlcryst.endpoint_rewrite import bind_values
+    from mlcryst.remote.rewrite import bind_values
 
     text = (
         "CONSTRUCT { ?s <urn:q> ?x } WHERE { ?s <urn:p> ?o VALUES ?o { <urn:b> <urn:c> } }"
@@ -250,7 +250,7 @@ def test_construct_template_and_values_data_are_not_groups() -> None:
 def test_pages_add_a_total_order_and_refuse_own_limits() -> None:
     from rdflib.plugins.sparql.parser import parseQuery
 
-    from mlcryst.endpoint_rewrite import paged
+    from mlcryst.remote.rewrite import paged
 
     text = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY DESC(?o)"
     page = paged(text, parseQuery(text), ["s", "o"], 100, 200)
@@ -272,7 +272,7 @@ def test_pages_add_a_total_order_and_refuse_own_limits() -> None:
 def test_a_missing_server_skips_locally_but_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
     from . import servers
 
-    monkeypatch.setattr(servers.shutil, "which", lambda name: None)
+    monkeypatch.setattr(servers.shutil, "which", lambda name, path=None: None)
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match=r"\.ci/run must install it"):
         servers.require("virtuoso-t", "apt-get install virtuoso-opensource")

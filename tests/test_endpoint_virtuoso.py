@@ -12,18 +12,18 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from mlcryst.endpoint import (
+from mlcryst.errors import EndpointError
+from mlcryst.export.rdflib_writer import canonical, serialize
+from mlcryst.remote.endpoint import (
     DEFAULT_GRAPH_IRI,
     Endpoint,
     count_triples,
     push,
     query,
 )
-from mlcryst.endpoint_http import Http
-from mlcryst.errors import EndpointError
-from mlcryst.export import canonical, serialize
-from mlcryst.query import NamedQuery
-from mlcryst.query import run as run_embedded
+from mlcryst.remote.http import Http
+from mlcryst.sparql.named import NamedQuery
+from mlcryst.sparql.named import run as run_embedded
 
 from .endpoint_common import (
     assert_cli_round_trip,

@@ -12,7 +12,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic as rdflib_isomorphic
 
 from mlcryst.errors import OutputError
-from mlcryst.export import (
+from mlcryst.export.rdflib_writer import (
     CONTEXT_FILE,
     FORMATS,
     canonical,
@@ -20,7 +20,7 @@ from mlcryst.export import (
     serialize,
     write_outputs,
 )
-from mlcryst.store import read_graph
+from mlcryst.stores.rdflib_store import read_graph
 
 RDFLIB_NAMES = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
 
@@ -64,8 +64,8 @@ def test_remote_jsonld_context_is_refused(tmp_path: Path) -> None:
 def test_serialisation_is_deterministic_across_processes(tmp_path: Path) -> None:
     """Two separate builds (fresh processes, fresh blank nodes) give identical bytes."""
     script = (
-        "import sys; from mlcryst.load import load_dataset; "
-        "from mlcryst.build import build_graph; from mlcryst.export import write_outputs; "
+        "import sys; from mlcryst.load.dataset import load_dataset; "
+        "from mlcryst.build.graph import build_graph; from mlcryst.export.rdflib_writer import write_outputs; "
         "write_outputs(build_graph(load_dataset()), sys.argv[1])"
     )
     for out in ("a", "b"):

@@ -12,18 +12,18 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
-from mlcryst.build import load_vocabularies
-from mlcryst.cli import main
+from mlcryst.build.graph import load_vocabularies
+from mlcryst.build.tagging import tag_dataset, vocabulary_from_graph
+from mlcryst.cli.main import main
 from mlcryst.errors import QueryError
-from mlcryst.network import (
+from mlcryst.load.records import Dataset
+from mlcryst.visual.network import (
     VIEWS,
     index_graph,
     network_bytes,
     project,
     write_network,
 )
-from mlcryst.records import Dataset
-from mlcryst.tagging import tag_dataset, vocabulary_from_graph
 
 MLM = "https://w3id.org/mlcryst/method/"
 MLP = "https://w3id.org/mlcryst/problem/"

@@ -10,12 +10,12 @@ import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
-from mlcryst import oxstore
-from mlcryst.build import build_graph, build_ntriples, build_triples, load_vocabularies
+from mlcryst.build.graph import build_graph, build_ntriples, build_triples, load_vocabularies
 from mlcryst.errors import DataError, OutputError
-from mlcryst.export import FORMATS, serialize
-from mlcryst.load import load_dataset
-from mlcryst.synth import write_corpus
+from mlcryst.export.rdflib_writer import FORMATS, serialize
+from mlcryst.load.dataset import load_dataset
+from mlcryst.load.synth import write_corpus
+from mlcryst.stores import oxigraph_store as oxstore
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +159,7 @@ def test_write_file(graph: Graph, tmp_path: Path) -> None:
 def test_store_outputs_are_deterministic_across_processes(tmp_path: Path) -> None:
     """Two separate builds (fresh processes, fresh blank nodes) give identical bytes."""
     script = (
-        "import sys; from mlcryst import oxstore; "
+        "import sys; from mlcryst.stores import oxigraph_store as oxstore; "
         "oxstore.write_outputs(oxstore.build_store(), sys.argv[1])"
     )
     for out in ("a", "b"):
@@ -181,7 +181,7 @@ def test_to_rdflib_can_keep_xsd_string() -> None:
 def test_parallel_serialisation_writes_the_same_bytes(
     graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mlcryst import oxexport
+    from mlcryst.export import oxigraph_writer as oxexport
 
     store = oxstore.store_from_graph(graph)
     oxstore.write_outputs(store, tmp_path / "one", ("turtle", "nt", "jsonld", "xml"))
@@ -209,7 +209,7 @@ def test_a_url_that_is_no_iri_is_a_data_error(data_copy: Path) -> None:
 def test_a_failing_worker_is_an_output_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mlcryst import oxexport
+    from mlcryst.export import oxigraph_writer as oxexport
 
     nt = tmp_path / "g.nt"
     nt.write_bytes(b"<urn:a> <urn:p> <urn:b> .\n")

@@ -6,9 +6,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from mlcryst.namespaces import BIBO, DCTERMS
-from mlcryst.network import coauthor_view, index_graph
-from mlcryst.oxstore import store_from_graph
-from mlcryst.oxview import StoreView
+from mlcryst.stores.oxigraph_store import store_from_graph
+from mlcryst.stores.view import StoreView
+from mlcryst.visual.network import coauthor_view, index_graph
 
 
 def test_index_from_the_store_equals_index_from_rdflib(graph: Graph) -> None:

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from mlcryst.cli import main
-from mlcryst.plots import FIGURES, figure_bytes
-from mlcryst.stats import Stats, compute_stats
+from mlcryst.cli.main import main
+from mlcryst.visual.plots import FIGURES, figure_bytes
+from mlcryst.visual.stats import Stats, compute_stats
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -64,12 +64,14 @@ def test_svg_is_deterministic(stats: Stats) -> None:
 def test_build_writes_the_page_and_the_figures(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import mlcryst.export
-    import mlcryst.validate
+    import mlcryst.export.rdflib_writer
+    import mlcryst.shacl.report
 
     # SHACL and the RDF files are tested elsewhere: here only that the visuals are written
-    monkeypatch.setattr(mlcryst.validate, "check", lambda graph: [])
-    monkeypatch.setattr(mlcryst.export, "write_outputs", lambda graph, out, formats: [])
+    monkeypatch.setattr(mlcryst.shacl.report, "check", lambda graph: [])
+    monkeypatch.setattr(
+        mlcryst.export.rdflib_writer, "write_outputs", lambda graph, out, formats: []
+    )
     result = CliRunner().invoke(main, ["build", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "mlcryst.html").stat().st_size > 500_000  # vis-network inlined

@@ -17,9 +17,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
+from mlcryst.load.records import Dataset, Paper, display_name
 from mlcryst.namespaces import FABIO, MLC, MLM, MLP, PREFIXES
-from mlcryst.query import NamedQuery, find_query, list_queries, run
-from mlcryst.records import Dataset, Paper, display_name
+from mlcryst.sparql.named import NamedQuery, find_query, list_queries, run
 
 from .conftest import SEED
 from .queryhelp import (

@@ -13,9 +13,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.query import Result
 
-from mlcryst.cli import main
+from mlcryst.cli.main import main
 from mlcryst.namespaces import MLM
-from mlcryst.query import NamedQuery, find_query, list_queries
+from mlcryst.sparql.named import NamedQuery, find_query, list_queries
 
 from .queryhelp import AUTHOR_VALUES, IRIS, METHOD_VALUES, Row, answer, table
 
@@ -133,7 +133,7 @@ def test_parameters_through_the_cli(runner: CliRunner, graph: Graph) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_oxigraph_gives_the_same_rows(graph: Graph, embedded_oxigraph: Any, name: str) -> None:
     """A second engine (the CLI's default store) agrees with rdflib on every query."""
-    from mlcryst.oxstore import run_query, to_rdflib_result
+    from mlcryst.stores.oxigraph_store import run_query, to_rdflib_result
 
     result = to_rdflib_result(run_query(embedded_oxigraph, find_query(name).text))  # type: ignore[union-attr]
     assert table(result) == answer(graph, name)
@@ -147,7 +147,7 @@ def test_oxigraph_gives_the_same_rows(graph: Graph, embedded_oxigraph: Any, name
 def test_oxigraph_gives_the_same_rows_with_parameters(
     graph: Graph, embedded_oxigraph: Any, key: str, bound: Any
 ) -> None:
-    from mlcryst.oxstore import run_query, to_rdflib_result
+    from mlcryst.stores.oxigraph_store import run_query, to_rdflib_result
 
     name = "papers-by-author" if key == "author" else "papers-using-method"
     text = find_query(name).text  # type: ignore[union-attr]

@@ -17,10 +17,10 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 
-from mlcryst.cli import main
+from mlcryst.build.iris import Iris
+from mlcryst.cli.main import main
 from mlcryst.errors import EXIT_CODES, QueryError
-from mlcryst.iris import Iris
-from mlcryst.query import NamedQuery, check_safe, find_query, list_queries, run
+from mlcryst.sparql.named import NamedQuery, check_safe, find_query, list_queries, run
 
 QUERY_ERROR = 5
 assert "SPARQL query" in EXIT_CODES[QUERY_ERROR]

@@ -20,10 +20,10 @@ from rdflib.namespace import RDF, SH, SKOS, XSD
 
 from mlcryst.errors import ShapesError, ValidationFailed
 from mlcryst.namespaces import BIBO, CSVW, FABIO, MLC, MLM, MLP, PRISM
-from mlcryst.oxstore import store_from_graph
-from mlcryst.shacl_compile import compile_shapes
-from mlcryst.shacl_store import Result, check_store, run_checks, validate_store
-from mlcryst.validate import load_shapes, validate
+from mlcryst.shacl.compile import compile_shapes
+from mlcryst.shacl.compiled import Result, check_store, run_checks, validate_store
+from mlcryst.shacl.report import load_shapes, validate
+from mlcryst.stores.oxigraph_store import store_from_graph
 
 from .test_shapes import (
     CASES,

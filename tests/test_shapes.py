@@ -21,10 +21,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 from rdflib.term import Node
 
-from mlcryst.build import load_vocabularies
+from mlcryst.build.graph import load_vocabularies
 from mlcryst.errors import ValidationFailed
 from mlcryst.namespaces import BIBO, CSVW, FABIO, MLC, MLM, MLP, PRISM
-from mlcryst.validate import check, load_shapes, shacl_report, validate
+from mlcryst.shacl.report import check, load_shapes, shacl_report, validate
 
 CASES_DIR = Path(__file__).resolve().parent / "shapes"
 CASES = sorted(CASES_DIR.glob("*.ttl"))

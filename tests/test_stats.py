@@ -1,6 +1,6 @@
 """Analytics on the shipped data, checked against values computed here from the records.
 
-The expected values are derived independently of mlcryst.stats: by walking the curated records
+The expected values are derived independently of mlcryst.visual.stats: by walking the curated records
 (``load_dataset``), the tagger's concepts and the ``skos:broader`` links of the vocabulary files.
 """
 
@@ -17,12 +17,12 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.namespace import SKOS
 
-from mlcryst.build import load_vocabularies
-from mlcryst.cli import main
-from mlcryst.records import Dataset
-from mlcryst.stats import Stats, compute_stats
-from mlcryst.stats_render import render_csv, render_json, render_text
-from mlcryst.tagging import tag_dataset, vocabulary_from_graph
+from mlcryst.build.graph import load_vocabularies
+from mlcryst.build.tagging import tag_dataset, vocabulary_from_graph
+from mlcryst.cli.main import main
+from mlcryst.load.records import Dataset
+from mlcryst.visual.stats import Stats, compute_stats
+from mlcryst.visual.stats_render import render_csv, render_json, render_text
 
 MLM = "https://w3id.org/mlcryst/method/"
 MLP = "https://w3id.org/mlcryst/problem/"
@@ -182,12 +182,12 @@ def test_results_do_not_depend_on_the_hash_seed(graph: Graph, stats: Stats) -> N
     import subprocess
     import sys
 
-    from mlcryst.viz import build_page
+    from mlcryst.visual.page import build_page
 
     code = (
-        "import hashlib; from mlcryst.store import open_graph; "
-        "from mlcryst.stats import compute_stats; from mlcryst.stats_render import render_json; "
-        "from mlcryst.viz import build_page; g = open_graph(); "
+        "import hashlib; from mlcryst.stores.rdflib_store import open_graph; "
+        "from mlcryst.visual.stats import compute_stats; from mlcryst.visual.stats_render import render_json; "
+        "from mlcryst.visual.page import build_page; g = open_graph(); "
         "print(hashlib.sha256(render_json(compute_stats(g)).encode() "
         "+ build_page(g, 'papers')).hexdigest())"
     )

@@ -9,16 +9,16 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from mlcryst import oxstore
-from mlcryst.build import build_graph, build_triples, load_vocabularies
-from mlcryst.cli import main
+from mlcryst.build.graph import build_graph, build_triples, load_vocabularies
+from mlcryst.cli.main import main
 from mlcryst.errors import QueryError
-from mlcryst.export import serialize
-from mlcryst.load import load_dataset
+from mlcryst.export.rdflib_writer import serialize
+from mlcryst.load.dataset import load_dataset
+from mlcryst.load.synth import write_corpus
 from mlcryst.namespaces import PREFIXES
-from mlcryst.query import check_safe, list_queries, run
-from mlcryst.results import render
-from mlcryst.synth import write_corpus
+from mlcryst.sparql.named import check_safe, list_queries, run
+from mlcryst.sparql.results import render
+from mlcryst.stores import oxigraph_store as oxstore
 
 NAMED = list_queries()
 

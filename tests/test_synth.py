@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from mlcryst import yamlio
-from mlcryst.cli import main
-from mlcryst.load import FILES, load_dataset
+from mlcryst.cli.main import main
+from mlcryst.load import yamlio
+from mlcryst.load.dataset import FILES, load_dataset
+from mlcryst.load.synth import write_corpus
 from mlcryst.resources import default_data_dir
-from mlcryst.synth import write_corpus
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def test_same_seed_same_corpus(tmp_path: Path) -> None:
 
 
 def test_it_tags_and_builds(corpus: Path) -> None:
-    from mlcryst.build import build_triples
+    from mlcryst.build.graph import build_triples
 
     triples = build_triples(load_dataset(corpus))
     assert len(triples) > 300 * 20

@@ -8,12 +8,12 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
-from mlcryst.build import load_vocabularies
+from mlcryst.build.graph import load_vocabularies
+from mlcryst.build.tagging import split_phrases, tag_dataset, vocabulary_from_graph
 from mlcryst.errors import DataErrors
-from mlcryst.load import load_dataset
+from mlcryst.load.dataset import load_dataset
+from mlcryst.load.records import Dataset
 from mlcryst.namespaces import MLC, MLM
-from mlcryst.records import Dataset
-from mlcryst.tagging import split_phrases, tag_dataset, vocabulary_from_graph
 
 DL = MLM["deep-learning"]
 CONVENTIONAL = MLM["conventional-machine-learning"]

@@ -9,9 +9,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS, XSD
 
+from mlcryst.load.records import Dataset
 from mlcryst.namespaces import FABIO, MLC, MLM, MLP
-from mlcryst.query import find_query, list_queries, run
-from mlcryst.records import Dataset
+from mlcryst.sparql.named import find_query, list_queries, run
 
 from .queryhelp import CML, IRIS, Row, by_row, methods, table
 
@@ -31,7 +31,7 @@ def _copy(graph: Graph) -> Graph:
 
 def _rows(g: Graph, name: str, store: str = "rdflib") -> list[Row]:
     if store == "oxigraph":
-        from mlcryst.oxstore import run_query, store_from_graph, to_rdflib_result
+        from mlcryst.stores.oxigraph_store import run_query, store_from_graph, to_rdflib_result
 
         text = find_query(name).text  # type: ignore[union-attr]
         return table(to_rdflib_result(run_query(store_from_graph(g), text, {})))

@@ -22,11 +22,11 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
-from mlcryst.cli import main
+from mlcryst.cli.main import main
 from mlcryst.errors import OutputError, QueryError
 from mlcryst.namespaces import FABIO, MLC, MLM, MLP
-from mlcryst.network import index_graph, project
-from mlcryst.viz import DEFAULT_HIDDEN, build_page, render_page, script_json
+from mlcryst.visual.network import index_graph, project
+from mlcryst.visual.page import DEFAULT_HIDDEN, build_page, render_page, script_json
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts"

@@ -1,13 +1,21 @@
 """mlcryst: a knowledge graph of machine learning in crystallography.
 
-The pipeline, one module per stage, each a plain function over one graph:
+The pipeline, one package per stage: :mod:`mlcryst.load` (data/*.yaml -> checked records),
+:mod:`mlcryst.build` (records -> triples), :mod:`mlcryst.shacl` (validate),
+:mod:`mlcryst.sparql` (query), :mod:`mlcryst.export` (files), :mod:`mlcryst.visual` (networks,
+analytics, figures, the page); :mod:`mlcryst.stores` holds the graph, :mod:`mlcryst.remote`
+talks to SPARQL servers, :mod:`mlcryst.cli` is the command, :mod:`mlcryst.pipeline` the main
+job. Each stage is a plain function over one graph:
 
->>> from mlcryst import build, load, query, validate
->>> dataset = load.load_dataset()                  # data/*.yaml -> checked records
->>> graph = build.build_graph(dataset)             # records -> rdflib.Graph
->>> validate.check(graph)                          # SHACL; raises ValidationFailed
+>>> from mlcryst.load.dataset import load_dataset
+>>> from mlcryst.build.graph import build_graph
+>>> from mlcryst.shacl.report import check
+>>> from mlcryst.sparql.named import rows, run_named
+>>> dataset = load_dataset()                       # data/*.yaml -> checked records
+>>> graph = build_graph(dataset)                   # records -> rdflib.Graph
+>>> check(graph)                                   # SHACL; raises ValidationFailed
 []
->>> rows = query.rows(query.run_named(graph, "papers-per-journal"))
+>>> rows = rows(run_named(graph, "papers-per-journal"))
 >>> [(r["abbreviation"], r["papers"]) for r in rows][:2]
 [('Acta Cryst. A', 14), ('Acta Cryst. B', 2)]
 

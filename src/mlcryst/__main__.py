@@ -9,7 +9,7 @@ import sys
 def run() -> None:
     """The ``mlcryst`` command."""
     try:
-        from .cli import main
+        from mlcryst.cli.main import main
 
         main(prog_name="mlcryst")
     except KeyboardInterrupt:  # Ctrl-C while the command is still starting

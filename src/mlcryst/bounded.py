@@ -11,7 +11,7 @@ The child also has no network: before it runs ``fn`` it moves into a network nam
 own (Linux ``unshare``; as root directly, otherwise inside a user namespace), where no address
 but a loopback that is down exists, so no query engine, parser or validator in it can open a
 connection whatever it is asked (:func:`offline`). Where the system does not allow it, the
-checks of :mod:`mlcryst.sparql_guard` still refuse every query that could.
+checks of :mod:`mlcryst.sparql.guard` still refuse every query that could.
 
 Defaults: 60 s and 2048 MB (at most half the machine's memory). ``timeout=0`` (or ``None``)
 removes the time limit, ``memory_mb=0`` (or ``None``) the memory limit; with neither limit the
@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .errors import MemoryLimitExceeded, MlcrystError, TimeLimitExceeded
+from mlcryst.errors import MemoryLimitExceeded, MlcrystError, TimeLimitExceeded
 
 T = TypeVar("T")
 
@@ -44,7 +44,7 @@ def default_memory_mb() -> int:
     """``MLCRYST_MAX_MEMORY_MB`` where it is set; else 2048 MB, or half the physical memory if
     that is less."""
     if os.environ.get("MLCRYST_MAX_MEMORY_MB", "").strip():
-        from .limits import budgets
+        from mlcryst.limits import budgets
 
         return budgets().memory_mb
     try:
@@ -173,7 +173,7 @@ def run_limited(
     if memory_mb is None:
         memory_mb = default_memory_mb()
     if timeout is None:
-        from .limits import budgets
+        from mlcryst.limits import budgets
 
         timeout = budgets().timeout_s
     if (not timeout and not memory_mb) or not hasattr(os, "fork"):
@@ -223,7 +223,7 @@ def run_limited(
         )
     if status == "error":
         raise payload
-    from .errors import QueryError
+    from mlcryst.errors import QueryError
 
     raise QueryError(f"the query failed: {payload}")
 
@@ -287,7 +287,7 @@ def run_parallel(
         if status == "error":
             raise payload
         if status != "ok":
-            from .errors import MlcrystError as Failed
+            from mlcryst.errors import MlcrystError as Failed
 
             raise Failed(f"{what} failed in a worker: {payload}")
         results[i] = payload

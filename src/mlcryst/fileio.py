@@ -63,7 +63,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 
-from .errors import OutputError
+from mlcryst.errors import OutputError
 
 #: the extended attribute of a set's folder that holds its manifest
 MANIFEST_XATTR = "user.mlcryst.manifest"

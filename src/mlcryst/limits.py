@@ -27,7 +27,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-from .errors import UsageError
+from mlcryst.errors import UsageError
 
 MiB = 2**20
 

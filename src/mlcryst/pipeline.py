@@ -37,7 +37,7 @@ def build(
     With ``visuals`` also write the interactive page (``mlcryst.html``) and the figures
     (``figures/*.png|svg``) into ``out_dir``. ``store`` "oxigraph" (what "auto" picks above
     2000 papers) never makes an rdflib graph: the records stream into an Oxigraph store, the
-    shapes run there as SPARQL (:mod:`mlcryst.shacl_store`, pySHACL's verdicts, on ``jobs``
+    shapes run there as SPARQL (:mod:`mlcryst.shacl.compiled`, pySHACL's verdicts, on ``jobs``
     threads, default one per core), Oxigraph writes the same graph's N-Triples, Turtle and
     JSON-LD, and the page and figures read the store (docs/benchmarks.md).
 
@@ -48,7 +48,7 @@ def build(
     """
     import contextlib
 
-    from .fileio import OutputSet
+    from mlcryst.fileio import OutputSet
 
     with OutputSet(out_dir) if out_dir is not None else contextlib.nullcontext() as output:
         report = _build(output, data_dir, base, formats, visuals, store, jobs)
@@ -70,11 +70,11 @@ def _build(
     :class:`~mlcryst.fileio.OutputSet`) unless ``output`` is None."""
     import os
 
-    from .build import load_vocabularies
-    from .export import BUILD_FORMATS
-    from .load import load_dataset
-    from .oxstore import choose
-    from .tagging import tag_dataset, vocabulary_from_graph
+    from mlcryst.build.graph import load_vocabularies
+    from mlcryst.build.tagging import tag_dataset, vocabulary_from_graph
+    from mlcryst.export.rdflib_writer import BUILD_FORMATS
+    from mlcryst.load.dataset import load_dataset
+    from mlcryst.stores.oxigraph_store import choose
 
     ds = load_dataset(data_dir)
     chosen = choose(store, papers=len(ds.papers))
@@ -83,10 +83,10 @@ def _build(
     counts = (len(ds.papers), len(ds.table1()), len(ds.people), len(ds.references))
     graph: Any
     if chosen == "oxigraph":
-        from .oxbuild import build_store
-        from .oxstore import write_outputs as ox_write_outputs
-        from .oxview import StoreView
-        from .shacl_store import check_store
+        from mlcryst.build.stream import build_store
+        from mlcryst.shacl.compiled import check_store
+        from mlcryst.stores.oxigraph_store import write_outputs as ox_write_outputs
+        from mlcryst.stores.view import StoreView
 
         oxs = build_store(ds, base, vocabularies, tags)
         del ds, tags  # the records are in the store now: free them before the checks
@@ -94,8 +94,8 @@ def _build(
         graph = StoreView(oxs)
         size = len(oxs)
     else:
-        from .build import build_graph
-        from .validate import check
+        from mlcryst.build.graph import build_graph
+        from mlcryst.shacl.report import check
 
         graph = build_graph(ds, base=base, vocabularies=vocabularies, tags=tags)
         warnings = check(graph)
@@ -106,7 +106,7 @@ def _build(
     if chosen == "oxigraph":
         report.written = ox_write_outputs(oxs, output.path, formats or BUILD_FORMATS)
     else:
-        from .export import write_outputs
+        from mlcryst.export.rdflib_writer import write_outputs
 
         report.written = write_outputs(graph, output.path, formats or BUILD_FORMATS)
     if visuals:
@@ -120,11 +120,11 @@ def write_visuals(graph: Any, out_dir: Path | str) -> list[Path]:
     Written file by file into ``out_dir``: :func:`build` gives the staging folder of its
     :class:`~mlcryst.fileio.OutputSet`, so that they replace the old ones as one set.
     """
-    from .fileio import write_all_atomic
-    from .network import index_graph
-    from .plots import figure_files
-    from .stats import compute_stats
-    from .viz import write_page
+    from mlcryst.fileio import write_all_atomic
+    from mlcryst.visual.network import index_graph
+    from mlcryst.visual.page import write_page
+    from mlcryst.visual.plots import figure_files
+    from mlcryst.visual.stats import compute_stats
 
     index = index_graph(graph)
     out = Path(out_dir)
@@ -146,12 +146,12 @@ def validate_source(
 
     Raises :class:`~mlcryst.errors.ValidationFailed` on any violation. On the rdflib store the
     shapes run in pySHACL; on Oxigraph (what "auto" picks for a large graph) they run as
-    SPARQL (:mod:`mlcryst.shacl_store`, the same verdicts) on ``jobs`` threads (default: one
+    SPARQL (:mod:`mlcryst.shacl.compiled`, the same verdicts) on ``jobs`` threads (default: one
     per core).
     """
     import os
 
-    from .oxstore import choose, count_papers
+    from mlcryst.stores.oxigraph_store import choose, count_papers
 
     chosen = (
         choose(store, path=source)
@@ -159,14 +159,14 @@ def validate_source(
         else choose(store, papers=count_papers(data_dir))
     )
     if chosen == "oxigraph":
-        from .oxstore import open_store
-        from .shacl_store import check_store, file_prefixes
+        from mlcryst.shacl.compiled import check_store, file_prefixes
+        from mlcryst.stores.oxigraph_store import open_store
 
         oxs = open_store(source, data_dir=data_dir)
         prefixes = file_prefixes(source) if source is not None else None
         return list(check_store(oxs, jobs=jobs or os.cpu_count() or 1, prefixes=prefixes)), len(oxs)
-    from .store import open_graph
-    from .validate import check
+    from mlcryst.shacl.report import check
+    from mlcryst.stores.rdflib_store import open_graph
 
     graph = open_graph(source, data_dir=data_dir, store="rdflib")
     return list(check(graph)), len(graph)
@@ -191,7 +191,7 @@ def push_payload(
     """
     import os
 
-    from .oxstore import choose, count_papers
+    from mlcryst.stores.oxigraph_store import choose, count_papers
 
     chosen = (
         choose(store, path=source)
@@ -201,8 +201,8 @@ def push_payload(
     if chosen == "oxigraph":
         import pyoxigraph as ox
 
-        from .oxstore import open_store
-        from .shacl_store import check_store, file_prefixes
+        from mlcryst.shacl.compiled import check_store, file_prefixes
+        from mlcryst.stores.oxigraph_store import open_store
 
         oxs = open_store(source, data_dir=data_dir, base=base)
         if validate:
@@ -210,12 +210,12 @@ def push_payload(
             check_store(oxs, jobs=jobs or os.cpu_count() or 1, prefixes=prefixes)
         data = oxs.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
         return data, data.count(b"\n")  # one line per triple
-    from .export import serialize
-    from .store import open_graph
+    from mlcryst.export.rdflib_writer import serialize
+    from mlcryst.stores.rdflib_store import open_graph
 
     graph = open_graph(source, data_dir=data_dir, base=base, store="rdflib")
     if validate:
-        from .validate import check
+        from mlcryst.shacl.report import check
 
         check(graph)
     return serialize(graph, "nt"), len(graph)
@@ -236,7 +236,7 @@ def export_graph(
     "auto" picks for a large graph, streamed to disk, never whole in memory); without it the
     bytes are returned.
     """
-    from .oxstore import choose, count_papers
+    from mlcryst.stores.oxigraph_store import choose, count_papers
 
     chosen = (
         choose(store, path=source)
@@ -244,16 +244,16 @@ def export_graph(
         else choose(store, papers=count_papers(data_dir))
     )
     if chosen == "oxigraph":
-        from .oxstore import open_store, serialize, write_file
+        from mlcryst.stores.oxigraph_store import open_store, serialize, write_file
 
         oxs = open_store(source, data_dir=data_dir, base=base)
         if out_file is not None:
             write_file(oxs, out_file, fmt)
             return None
         return serialize(oxs, fmt)
-    from .export import serialize as rdflib_serialize
-    from .fileio import write_atomic
-    from .store import open_graph
+    from mlcryst.export.rdflib_writer import serialize as rdflib_serialize
+    from mlcryst.fileio import write_atomic
+    from mlcryst.stores.rdflib_store import open_graph
 
     data = rdflib_serialize(open_graph(source, data_dir=data_dir, base=base), fmt)
     if out_file is None:

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mlcryst.cli import main
-from mlcryst.load import load_dataset
+from mlcryst.cli.main import main
+from mlcryst.load.dataset import load_dataset
+from mlcryst.load.text import _SUSPECT, is_refused
 from mlcryst.resources import resource_dir
-from mlcryst.text import _SUSPECT, is_refused
 
 from .conftest import TRACEBACK, run_cli, tree_bytes
 

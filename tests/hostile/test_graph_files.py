@@ -356,7 +356,7 @@ def test_a_directory_is_refused(tmp_path: Path) -> None:
     ran = run_cli("validate", folder)
     assert ran.code == 2 and str(folder) in ran.stderr  # click refuses it as usage
     from mlcryst.errors import OutputError
-    from mlcryst.graphfiles import read_oxigraph, read_rdflib
+    from mlcryst.stores.files import read_oxigraph, read_rdflib
 
     for read in (read_rdflib, read_oxigraph):
         with pytest.raises(OutputError, match="is a directory"):
@@ -405,7 +405,7 @@ class PanicException(BaseException):
 )
 def test_oxigraph_failures_become_output_errors(failure: BaseException) -> None:
     from mlcryst.errors import OutputError
-    from mlcryst.graphfiles import oxigraph_errors
+    from mlcryst.stores.files import oxigraph_errors
 
     with (
         pytest.raises(OutputError, match=r"g\.ttl: not valid Turtle"),

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from mlcryst.endpoint import STAGING_PREFIX, count_triples, push, query, staging_graph
+from mlcryst.remote.endpoint import STAGING_PREFIX, count_triples, push, query, staging_graph
 
 from .conftest import TRACEBACK
 

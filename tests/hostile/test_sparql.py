@@ -27,7 +27,7 @@ STORES = ("oxigraph", "rdflib")
 @pytest.fixture(scope="module")
 def small_graph(tmp_path_factory: pytest.TempPathFactory, graph: Graph) -> Path:
     """The shipped graph as N-Triples (quick to read on both stores)."""
-    from mlcryst.export import serialize
+    from mlcryst.export.rdflib_writer import serialize
 
     path = tmp_path_factory.mktemp("graph") / "mlcryst.nt"
     path.write_bytes(serialize(graph, "nt"))
@@ -427,8 +427,8 @@ SHAPE_BODIES = [
 def test_shapes_with_service_are_refused_on_both_validators(loopback: Loopback, body: str) -> None:
     import pyoxigraph as ox
 
-    from mlcryst.shacl_store import validate_store
-    from mlcryst.validate import shacl_report
+    from mlcryst.shacl.compiled import validate_store
+    from mlcryst.shacl.report import shacl_report
 
     shapes = Graph().parse(data=SERVICE_SHAPE.format(body=body.format(url=loopback.url)))
     data = Graph().parse(data='<http://example.org/a> <http://example.org/p> "1" .', format="nt")

@@ -1,0 +1,284 @@
+"""The ``mlcryst`` command: parses options and calls the pipeline stages; nothing else.
+
+Exit codes are in :data:`mlcryst.errors.EXIT_CODES` (and the README).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from mlcryst.cli.errors import handle_errors
+from mlcryst.cli.options import base_option, data_option, graph_option, store_option
+from mlcryst.cli.remote import endpoint_options
+from mlcryst.errors import EXIT_CODES
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
+EXPORT_FORMATS = ("turtle", "nt", "jsonld", "xml")
+
+
+def _open(graph_file: Path | None, data_dir: Path | None = None, base: str | None = None) -> Any:
+    from mlcryst.stores.rdflib_store import open_graph
+
+    return open_graph(graph_file, data_dir=data_dir, base=base)
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Exit codes: " + "; ".join(f"{k} {v}" for k, v in EXIT_CODES.items()),
+)
+@click.version_option(package_name="mlcryst")
+def main() -> None:
+    """A knowledge graph of machine learning in crystallography (Billinge & Proffen, Table 1)."""
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out_dir",
+    default="dist",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder.",
+)
+@data_option
+@base_option
+@click.option(
+    "--no-visuals",
+    "no_visuals",
+    is_flag=True,
+    help="Skip the interactive page (mlcryst.html) and the figures (figures/).",
+)
+@store_option
+@handle_errors
+def build(
+    out_dir: Path, data_dir: Path | None, base: str | None, no_visuals: bool, store: str
+) -> None:
+    """Build the graph from the data, validate it, and write Turtle, N-Triples and JSON-LD,
+    the interactive page and the figures."""
+    from mlcryst.pipeline import build as run_build
+
+    report = run_build(out_dir, data_dir=data_dir, base=base, visuals=not no_visuals, store=store)
+    click.echo(
+        f"{report.papers} papers ({report.table1_rows} Table 1 rows), {report.people} "
+        f"people, {report.references} references: {report.triples} triples; "
+        "conforms to the shapes"
+    )
+    for w in report.warnings:
+        click.echo(f"  warning: {w}")
+    for path in report.written:
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@data_option
+@store_option
+@handle_errors
+def validate(file: Path | None, data_dir: Path | None, store: str) -> None:
+    """Check FILE (default: the graph built from the data) against the SHACL shapes."""
+    from mlcryst.pipeline import validate_source
+
+    warnings, triples = validate_source(file, data_dir=data_dir, store=store)
+    for w in warnings:
+        click.echo(f"  {w.severity.lower()}: {w}")  # type: ignore[attr-defined]
+    click.echo(f"{file or 'the built graph'}: conforms ({triples} triples)")
+
+
+def _rdflib_params(params: tuple[str, ...]) -> dict[str, Any]:
+    from mlcryst.sparql.params import parse_params
+
+    return {name: p.rdflib() for name, p in parse_params(params).items()}
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--sparql", "sparql_text", metavar="TEXT", help="Run this query text.")
+@graph_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(RESULT_FORMATS),
+    default="table",
+    show_default=True,
+    help="Output format (csv/tsv/json/xml: SPARQL 1.1 results).",
+)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a query variable (repeatable); <iri> or prefix:local give an IRI.",
+)
+@endpoint_options
+@click.option(
+    "--store",
+    type=click.Choice(("auto", "rdflib", "oxigraph")),
+    default="auto",
+    show_default=True,
+    help="Query engine: auto is Oxigraph (same answers, faster; the "
+    "built graph is cached), rdflib on request.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="Stop the query after this long (default MLCRYST_TIMEOUT or 60; 0: no time limit).",
+)
+@click.option(
+    "--max-memory",
+    "max_memory",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="MB",
+    help="Stop the query past this much memory beyond the loaded graph "
+    "(default MLCRYST_MAX_MEMORY_MB, or 2048 or half the RAM; 0: no memory limit).",
+)
+@handle_errors
+def query(
+    name: str | None,
+    sparql_text: str | None,
+    graph_file: Path | None,
+    fmt: str,
+    params: tuple[str, ...],
+    endpoint: str | None,
+    named_graph: str,
+    user: str | None,
+    password: str | None,
+    store: str,
+    timeout: float | None,
+    max_memory: int | None,
+) -> None:
+    """Run a named query (see `mlcryst queries`), a .rq file, or --sparql TEXT."""
+    from mlcryst.sparql.named import find_query, run
+
+    if bool(name) == bool(sparql_text):
+        raise click.UsageError("give a query NAME or FILE, or --sparql TEXT (one of them)")
+    q = find_query(name) if name else sparql_text
+    assert q is not None
+    from mlcryst.sparql.guard import guard
+
+    guard(q if isinstance(q, str) else q.text)  # refused before any store or server is opened
+    if endpoint:  # a SPARQL server (docs/servers.md)
+        if graph_file:
+            raise click.UsageError("--graph FILE and --endpoint URL exclude each other")
+        from mlcryst.cli.remote import query_endpoint
+
+        click.echo(
+            query_endpoint(
+                endpoint,
+                q,
+                _rdflib_params(params),
+                fmt,
+                user=user,
+                password=password,
+                named_graph=named_graph,
+            ),
+            nl=False,
+        )
+        return
+    if store != "rdflib":  # Oxigraph, without importing rdflib (docs/benchmarks.md)
+        from mlcryst.cli.scale import query_oxigraph
+
+        click.echo(query_oxigraph(q, graph_file, params, fmt, timeout, max_memory), nl=False)
+        return
+    from mlcryst.sparql.results import render
+
+    graph = _open(graph_file)
+    result = run(graph, q, _rdflib_params(params), timeout=timeout, memory_mb=max_memory)
+    click.echo(render(result, fmt, graph), nl=False)
+
+
+@main.command()
+@handle_errors
+def queries() -> None:
+    """List the named queries: name, then the question each answers."""
+    from mlcryst.sparql.named import list_queries
+
+    items = list_queries()
+    width = max(len(q.name) for q in items)
+    for q in items:
+        click.echo(f"{q.name.ljust(width)}  {q.question}")
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle", show_default=True
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here (atomically) instead of standard output.",
+)
+@graph_option
+@data_option
+@base_option
+@store_option
+@handle_errors
+def export(
+    fmt: str,
+    out_file: Path | None,
+    graph_file: Path | None,
+    data_dir: Path | None,
+    base: str | None,
+    store: str,
+) -> None:
+    """Serialise the graph (deterministic, canonical blank nodes)."""
+    from mlcryst.pipeline import export_graph
+
+    data = export_graph(fmt, out_file, source=graph_file, data_dir=data_dir, base=base, store=store)
+    if data is None:
+        click.echo(f"wrote {out_file}")
+    else:
+        click.echo(data.decode("utf-8"), nl=False)
+
+
+@main.command()
+@data_option
+@click.option("--row", type=int, help="Only this Table 1 row.")
+@handle_errors
+def tags(data_dir: Path | None, row: int | None) -> None:
+    """Show how each Table 1 phrase was mapped to concepts (labels or curated override)."""
+    from mlcryst.build.graph import load_vocabularies
+    from mlcryst.build.tagging import tag_dataset, vocabulary_from_graph
+    from mlcryst.load.dataset import load_dataset
+
+    ds = load_dataset(data_dir)
+    vocab_graph = load_vocabularies()
+    result = tag_dataset(ds, vocabulary_from_graph(vocab_graph))
+    nm = vocab_graph.namespace_manager
+    from mlcryst.namespaces import bind_prefixes
+
+    bind_prefixes(vocab_graph)
+    for paper in ds.table1():
+        if row is not None and paper.row != row:
+            continue
+        click.echo(f"row {paper.row}  {paper.short_label()}")
+        for pt in result[paper.key].phrases:
+            concepts = ", ".join(nm.curie(str(c)) for c in pt.concepts) or "(no concept)"
+            via = "" if pt.via == "labels" else f"  [{pt.via}]"
+            click.echo(f"    {pt.column:8} {pt.phrase!r} -> {concepts}{via}")
+
+
+from mlcryst.cli.visual import network, plot, stats, viz  # noqa: E402
+
+for _command in (viz, network, stats, plot):
+    main.add_command(_command)
+
+from mlcryst.cli.remote import push  # noqa: E402
+
+main.add_command(push)
+
+from mlcryst.cli.scale import synth  # noqa: E402
+
+main.add_command(synth)
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,204 @@
+"""Stage 3 at scale: the SHACL shapes run as SPARQL on an Oxigraph store.
+
+The shapes are compiled once (:mod:`mlcryst.shacl.compile`), each constraint a SELECT query,
+and the queries run on the store, on as many threads as asked (Oxigraph evaluates a query
+without holding Python's lock). The results are the same :class:`~mlcryst.shacl.report.Violation`
+records that :func:`mlcryst.shacl.report.validate` makes from pySHACL's report: same focus node,
+field, message, value, severity and shape (tests/test_shacl_store.py checks this on every
+case of tests/shapes/ and on the shipped graph). No rdflib copy of the data is made: only
+the few triples that name a failing node are read back to describe it.
+
+>>> from mlcryst.stores.oxigraph_store import build_store
+>>> validate_store(build_store())
+[]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Graph, Node, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS
+
+from mlcryst.namespaces import BIBO, CSVW, PROV
+from mlcryst.shacl.compile import Check, compile_shapes
+from mlcryst.shacl.report import Violation, _path_predicate, make_violation, raise_on_violations
+
+#: what :func:`mlcryst.shacl.report.describe` reads about a node to name it
+NAMING = (RDF.type, CSVW.rownum, RDFS.label, DCTERMS.title, PROV.wasDerivedFrom)
+
+
+@dataclass(frozen=True)
+class Result:
+    """One validation result, as in a sh:ValidationReport (rdflib terms)."""
+
+    focus: Node
+    check: Check
+    value: Node | None
+    message: str | None
+
+    @property
+    def path(self) -> Node | None:
+        return self.check.path
+
+
+@lru_cache(maxsize=4)
+def _compiled(shapes: Graph) -> tuple[Check, ...]:
+    """The shapes' checks, each query passed through the SPARQL guard: the text that runs is
+    the text that was checked (a ``SERVICE`` in a shape's ``sh:select`` is refused here)."""
+    from dataclasses import replace
+
+    from mlcryst.errors import QueryError
+    from mlcryst.sparql.guard import guard
+
+    out = []
+    for check in compile_shapes(shapes):
+        try:
+            out.append(replace(check, query=guard(check.query)))
+        except QueryError as exc:
+            raise QueryError(f"shape {check.shape}: its SPARQL is refused: {exc}") from None
+    return tuple(out)
+
+
+def _fill(template: str | None, row: dict[str, Node]) -> str | None:
+    """sh:message with {?var} / {$var} replaced by the row's values (as pySHACL does)."""
+    if template is None:
+        return None
+    for name, value in row.items():
+        template = re.sub(r"\{[?$]" + re.escape(name) + r"\}", lambda _m, v=value: str(v), template)
+    return template
+
+
+def run_check(store: Any, check: Check) -> list[Result]:
+    """The results of one compiled constraint on ``store`` (a pyoxigraph Store)."""
+    from mlcryst.stores.oxigraph_store import to_rdflib
+
+    solutions = store.query(check.query)
+    names = [v.value for v in solutions.variables]
+    out = []
+    for solution in solutions:
+        row = {n: to_rdflib(solution[n]) for n in names if solution[n] is not None}
+        value = row.get("value") if check.has_value else None
+        message = _fill(check.message, row) if check.constraint is not None else check.message
+        out.append(Result(row["this"], check, value, message))
+    return out
+
+
+def run_checks(store: Any, checks: Iterable[Check], jobs: int = 1) -> list[Result]:
+    """All results of ``checks`` on ``store``, the queries spread over ``jobs`` threads."""
+    checks = list(checks)
+    if jobs <= 1:
+        return [r for c in checks for r in run_check(store, c)]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return [r for found in pool.map(lambda c: run_check(store, c), checks) for r in found]
+
+
+def naming_graph(
+    store: Any, nodes: Iterable[Node], prefixes: dict[str, str] | None = None
+) -> Graph:
+    """The triples that :func:`~mlcryst.shacl.report.describe` needs to name ``nodes``.
+
+    For a list cell (a blank node) that is the chain of cells up to the work's author list.
+    ``prefixes`` (those of the file the data came from) are bound for shorter names.
+    """
+    import pyoxigraph as ox
+
+    from mlcryst.namespaces import bind_prefixes
+    from mlcryst.stores.oxigraph_store import _ToOx, to_rdflib
+
+    graph = Graph()
+    bind_prefixes(graph)
+    for prefix, namespace in (prefixes or {}).items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    to_ox = _ToOx()
+
+    def ox_node(node: Node) -> Any:
+        return ox.BlankNode(str(node)) if isinstance(node, BNode) else to_ox(node)
+
+    def add(s: Node | None, p: Node | None, o: Node | None) -> list[Node]:
+        found = []
+        for q in store.quads_for_pattern(
+            None if s is None else ox_node(s),
+            None if p is None else ox_node(p),
+            None if o is None else ox_node(o),
+            ox.DefaultGraph(),
+        ):
+            triple = (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+            graph.add(triple)
+            found.append(triple[0] if s is None else triple[2])
+        return found
+
+    def name(node: Node, depth: int = 0) -> None:
+        for p in NAMING:
+            for o in add(node, p, None):
+                if p == PROV.wasDerivedFrom and depth == 0:
+                    name(o, 1)
+        if isinstance(node, BNode):  # climb to the head of the list, then to its work
+            head, seen = node, {node}
+            while True:
+                ups = [u for u in add(None, RDF.rest, head) if u not in seen]
+                if not ups:
+                    break
+                head = ups[0]
+                seen.add(head)
+            for work in add(None, BIBO.authorList, head):
+                name(work, depth + 1)
+
+    for node in nodes:
+        if isinstance(node, (URIRef, BNode)):
+            name(node)
+    return graph
+
+
+def violations(
+    store: Any, results: list[Result], shapes: Graph, prefixes: dict[str, str] | None = None
+) -> list[Violation]:
+    """The results described for people, as :func:`mlcryst.shacl.report.validate` does."""
+    names = naming_graph(store, {r.focus for r in results}, prefixes)
+    return [
+        make_violation(
+            names,
+            shapes,
+            r.focus,
+            _path_predicate(shapes, r.path),
+            r.value,
+            r.check.severity,
+            r.message,
+            r.check.shape,
+        )
+        for r in results
+    ]
+
+
+def validate_store(
+    store: Any, shapes: Graph | None = None, jobs: int = 1, prefixes: dict[str, str] | None = None
+) -> list[Violation]:
+    """All SHACL results for the data in ``store`` (empty when it conforms), sorted.
+
+    ``jobs`` threads run the queries; ``prefixes`` shorten the IRIs in the descriptions.
+    """
+    from mlcryst.shacl.report import load_shapes, sort_violations
+
+    shapes = shapes if shapes is not None else load_shapes()
+    results = run_checks(store, _compiled(shapes), jobs)
+    return sort_violations(violations(store, results, shapes, prefixes))
+
+
+def check_store(
+    store: Any, shapes: Graph | None = None, jobs: int = 1, prefixes: dict[str, str] | None = None
+) -> list[Violation]:
+    """Raise :class:`~mlcryst.errors.ValidationFailed` on any violation; else the warnings."""
+    return raise_on_violations(validate_store(store, shapes, jobs, prefixes))
+
+
+def file_prefixes(path: Path | str) -> dict[str, str]:
+    """The prefixes a Turtle or TriG file declares before its first triple ({} otherwise)."""
+    from mlcryst.stores.files import declared_prefixes
+
+    return declared_prefixes(path)

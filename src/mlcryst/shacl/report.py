@@ -1,0 +1,285 @@
+"""Stage 3: check the graph against the SHACL shapes in ``shapes/`` (pyshacl).
+
+Violations are reported the way a curator knows the data: the paper (Table 1 row and short
+citation) or other record, the data field, and what is wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, Node, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH
+
+from mlcryst.errors import DataError, QueryError, ValidationFailed
+from mlcryst.namespaces import BIBO, CSVW, PROV
+from mlcryst.resources import resource_dir
+from mlcryst.sparql.guard import guard, parse_checked
+
+#: predicate local name -> the field a curator edits (data/*.yaml)
+FIELD_NAMES = {
+    "hasPublicationYear": "year",
+    "volume": "volume",
+    "startingPage": "pages (first)",
+    "endingPage": "pages (last)",
+    "isPartOf": "journal",
+    "creator": "authors",
+    "authorList": "authors",
+    "bibliographicCitation": "citation",
+    "problemStatement": "problem",
+    "approachStatement": "approach",
+    "usesMethod": "approach (tags)",
+    "addressesProblem": "problem (tags)",
+    "citesAsDataSource": "data_sources",
+    "familyName": "author name",
+    "name": "name",
+    "rownum": "row",
+    "row": "row",
+    "pageRange": "pages",
+    "doi": "doi",
+}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result, described for people."""
+
+    focus: str  # IRI of the focus node
+    what: str  # "Table 1 row 18, Iorger & Sacchettini (2002)" or the node's label
+    field: str  # the data field (or the property CURIE)
+    message: str
+    value: str | None
+    severity: str  # Violation | Warning | Info
+    shape: str
+
+    def __str__(self) -> str:
+        value = f" (value: {self.value})" if self.value is not None else ""
+        return f"{self.what}: {self.field}: {self.message}{value}"
+
+
+def load_shapes(folder: Path | None = None) -> Graph:
+    folder = folder or resource_dir("shapes")
+    shapes = Graph()
+    for path in sorted(folder.glob("*.ttl")):
+        try:
+            shapes.parse(path, format="turtle")
+        except Exception as exc:  # rdflib parser errors come in many types
+            raise DataError(f"not valid Turtle: {exc}", file=str(path)) from exc
+    return shapes
+
+
+def describe(graph: Graph, node: Node) -> str:
+    """A name for a focus node that a curator recognises."""
+    if (node, RDF.type, CSVW.Row) in graph and graph.value(node, CSVW.rownum) is not None:
+        return f"Table 1 row {graph.value(node, CSVW.rownum)}"
+    if isinstance(node, BNode):  # a cell of an author list: name the work it belongs to
+        head, seen = node, {node}
+        while (up := graph.value(predicate=RDF.rest, object=head)) is not None and up not in seen:
+            head = up
+            seen.add(up)
+        work = graph.value(predicate=BIBO.authorList, object=head)
+        if work is not None:
+            return f"{describe(graph, work)}, author list"
+    label = graph.value(node, RDFS.label) or graph.value(node, DCTERMS.title)
+    row = graph.value(node, PROV.wasDerivedFrom)
+    rownum = graph.value(row, CSVW.rownum) if row is not None else None
+    text = str(label) if label is not None else _short(graph, node)
+    if rownum is not None:
+        return f"Table 1 row {rownum}, {text}"
+    if label is not None and isinstance(node, URIRef):
+        return f"{text} <{_short(graph, node)}>"
+    return text
+
+
+def _short(graph: Graph, node: Node) -> str:
+    if isinstance(node, URIRef):
+        try:
+            return graph.namespace_manager.curie(str(node), generate=False)
+        except (ValueError, KeyError):
+            return str(node)
+    return str(node)
+
+
+class _PreparedQueries(Graph):
+    """A view of a graph (same store) that parses each SPARQL text once.
+
+    pySHACL sends the same SHACL-SPARQL query text once per focus node, with ``$this`` as an
+    initial binding; parsing dominates (tens of ms each), so cache the prepared query.
+    """
+
+    def __init__(self, graph: Graph) -> None:
+        super().__init__(
+            store=graph.store,
+            identifier=graph.identifier,
+            namespace_manager=graph.namespace_manager,
+        )
+
+    def query(  # type: ignore[no-untyped-def,override]
+        self,
+        query_object,
+        processor="sparql",
+        result="sparql",
+        initNs=None,
+        initBindings=None,
+        use_store_provided=True,
+        **kwargs,
+    ):
+        if not isinstance(query_object, str) or processor != "sparql":
+            raise QueryError("pySHACL sent a query that is not SPARQL text: refused")
+        # every SPARQL text pySHACL runs (its own, and every sh:select / sh:ask of a shape,
+        # with the prefixes and values it writes in) passes the guard first: the text checked
+        # is the text that runs
+        query_object = guard(query_object)
+        if not initNs:
+            # as rdflib would parse it: prefixes the text does not declare come from the graph
+            namespaces = tuple(sorted((p, str(n)) for p, n in self.namespaces()))
+            query_object = _prepare(query_object, namespaces)
+        return super().query(
+            query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
+        )
+
+
+@lru_cache(maxsize=256)
+def _prepare(text: str, namespaces: tuple[tuple[str, str], ...]) -> object:
+    # rdflib's reading (prepareQuery's), refusing what the lexical guard let pass
+    return parse_checked(text, dict(namespaces))
+
+
+def _path_predicate(report: Graph, path: Node | None) -> Node | None:
+    """The first property of a SHACL path (``( bibo:authorList [...] )`` -> bibo:authorList)."""
+    for _ in range(10):
+        if path is None or isinstance(path, URIRef):
+            return path
+        inner = report.value(path, RDF.first)
+        for key in (
+            SH.inversePath,
+            SH.zeroOrMorePath,
+            SH.oneOrMorePath,
+            SH.zeroOrOnePath,
+            SH.alternativePath,
+        ):
+            inner = inner if inner is not None else report.value(path, key)
+        path = inner
+    return None
+
+
+#: the SHACL(-AF) properties whose values are SPARQL texts
+SPARQL_TEXTS = (SH.select, SH.ask, SH.construct, SH.update)
+
+
+def guard_shapes(shapes: Graph) -> None:
+    """Pass every SPARQL text of the shapes through the guard (SERVICE, FROM and updates
+    refused, budgets kept), naming the shape; what pySHACL then runs is guarded again."""
+    for subject, prop, text in shapes.triples_choices((None, list(SPARQL_TEXTS), None)):
+        try:
+            guard(str(text))
+        except QueryError as exc:
+            owner = next(shapes.subjects(SH.sparql, subject), subject)
+            raise QueryError(f"shape {owner}: its {shapes.qname(prop)} is refused: {exc}") from None
+
+
+def shacl_report(
+    graph: Graph,
+    shapes: Graph | None = None,
+    *,
+    allow_warnings: bool = True,
+    focus_nodes: list[Node] | None = None,
+) -> tuple[bool, Graph]:
+    """Run pySHACL the way mlcryst does: (conforms, the sh:ValidationReport graph).
+
+    ``graph`` is not modified. ``focus_nodes`` limits the check to those nodes (IRIs).
+    """
+    from pyshacl import validate as shacl_validate
+
+    shapes = shapes if shapes is not None else load_shapes()
+    guard_shapes(shapes)
+    # inplace: no defensive copy of the data graph (the shapes have no SHACL rules to add triples)
+    conforms, report, _ = shacl_validate(
+        _PreparedQueries(graph),
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=allow_warnings,
+        inplace=True,
+        focus_nodes=focus_nodes,
+    )
+    if not isinstance(report, Graph):  # pySHACL gives its failure (a bad shape) as the report
+        from mlcryst.errors import ShapesError
+
+        raise ShapesError(f"the shapes cannot be used: {report}")
+    return bool(conforms), report
+
+
+def make_violation(
+    graph: Graph,
+    shapes: Graph,
+    focus: Node | None,
+    path: Node | None,
+    value: Node | None,
+    severity: Node | None,
+    message: Node | str | None,
+    shape: Node | None,
+) -> Violation:
+    """One SHACL result described for people; ``graph`` holds what names the focus node
+    (:func:`describe`), ``path`` is the first property of the result path."""
+    local = ""
+    if isinstance(path, URIRef):
+        local = str(path).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    field = FIELD_NAMES.get(local) or (_short(graph, path) if path is not None else "-")
+    return Violation(
+        str(focus),
+        describe(graph, focus) if focus is not None else "?",
+        field,
+        str(message) if message is not None else "violates a constraint",
+        None
+        if value is None
+        else (str(value) if isinstance(value, Literal) else _short(graph, value)),
+        str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
+        _short(shapes, shape) if shape is not None else "",
+    )
+
+
+def sort_violations(found: list[Violation]) -> list[Violation]:
+    """Distinct violations in the order they are reported."""
+    return sorted(set(found), key=lambda v: (v.what, v.field, v.message, v.value or ""))
+
+
+def validate(
+    graph: Graph, shapes: Graph | None = None, focus_nodes: list[Node] | None = None
+) -> list[Violation]:
+    """All SHACL results for ``graph`` (empty when it conforms), sorted.
+
+    ``focus_nodes`` limits the check to those nodes (IRIs), e.g. to re-check one paper.
+    """
+    shapes = shapes if shapes is not None else load_shapes()
+    _, report = shacl_report(graph, shapes, focus_nodes=focus_nodes)
+    out: list[Violation] = []
+    for result in report.objects(None, SH.result):  # not the nested sh:detail results
+        out.append(
+            make_violation(
+                graph,
+                shapes,
+                report.value(result, SH.focusNode),
+                _path_predicate(report, report.value(result, SH.resultPath)),
+                report.value(result, SH.value),
+                report.value(result, SH.resultSeverity),
+                report.value(result, SH.resultMessage),
+                report.value(result, SH.sourceShape),
+            )
+        )
+    return sort_violations(out)
+
+
+def check(graph: Graph, shapes: Graph | None = None) -> list[Violation]:
+    """Raise :class:`ValidationFailed` on any violation; return warnings otherwise."""
+    return raise_on_violations(validate(graph, shapes))
+
+
+def raise_on_violations(results: list[Violation]) -> list[Violation]:
+    """Raise :class:`ValidationFailed` if any result is a violation; else return them."""
+    errors = [v for v in results if v.severity == "Violation"]
+    if errors:
+        raise ValidationFailed(errors)  # type: ignore[arg-type]
+    return results

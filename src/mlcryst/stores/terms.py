@@ -1,0 +1,118 @@
+"""What the Oxigraph modules share: mlcryst's prefixes, format names and term conversion.
+
+Imports neither rdflib (except inside the conversions) nor the other ``ox*`` modules, so
+:mod:`mlcryst.stores.oxigraph_store` (stores), :mod:`mlcryst.sparql.oxigraph` (queries and their
+rendering),
+:mod:`mlcryst.build.stream` (building a store from records) and
+:mod:`mlcryst.export.oxigraph_writer`
+(serialisation) can all depend on it.
+
+>>> to_rdflib(ox.Literal("x")).n3()
+'"x"'
+>>> to_rdflib(ox.Literal("x"), keep_xsd_string=True).n3()
+'"x"^^<http://www.w3.org/2001/XMLSchema#string>'
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from mlcryst.stores.files import SUFFIXES
+
+#: mlcryst.namespaces.PREFIXES, repeated here so the query path does not import rdflib
+#: (tests/test_stores.py checks that the two agree)
+PREFIXES: dict[str, str] = {
+    "mlc": "https://w3id.org/mlcryst/ontology#",
+    "mlm": "https://w3id.org/mlcryst/method/",
+    "mlp": "https://w3id.org/mlcryst/problem/",
+    "fabio": "http://purl.org/spar/fabio/",
+    "prism": "http://prismstandard.org/namespaces/basic/2.0/",
+    "bibo": "http://purl.org/ontology/bibo/",
+    "cito": "http://purl.org/spar/cito/",
+    "biro": "http://purl.org/spar/biro/",
+    "csvw": "http://www.w3.org/ns/csvw#",
+    "dcmitype": "http://purl.org/dc/dcmitype/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+#: suffix -> Oxigraph format (derived from :data:`mlcryst.stores.files.FORMATS`, the one table)
+SUFFIX_FORMATS: dict[str, ox.RdfFormat] = {suffix: f.ox for suffix, f in SUFFIXES.items()}
+FORMAT_NAMES = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+}
+
+
+def cache_dir() -> Path:
+    """Where mlcryst caches built graphs and query verdicts (``$XDG_CACHE_HOME/mlcryst``)."""
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "mlcryst"
+
+
+class _ToOx:
+    """rdflib terms -> pyoxigraph terms, with IRIs and datatypes made once."""
+
+    def __init__(self) -> None:
+        self.iris: dict[str, ox.NamedNode] = {}
+        self.bnodes: dict[str, ox.BlankNode] = {}
+
+    def iri(self, value: str) -> ox.NamedNode:
+        node = self.iris.get(value)
+        if node is None:
+            node = self.iris[value] = ox.NamedNode(value)
+        return node
+
+    def __call__(self, term: Any) -> Any:
+        from rdflib import BNode, Literal
+
+        if isinstance(term, Literal):
+            if term.language:
+                return ox.Literal(str(term), language=term.language)
+            if term.datatype is not None:
+                return ox.Literal(str(term), datatype=self.iri(str(term.datatype)))
+            return ox.Literal(str(term))
+        if isinstance(term, BNode):
+            node = self.bnodes.get(term)
+            if node is None:
+                node = self.bnodes[term] = ox.BlankNode()
+            return node
+        return self.iri(str(term))
+
+
+def to_rdflib(term: Any, *, keep_xsd_string: bool = False) -> Any:
+    """A pyoxigraph term as an rdflib term (None stays None).
+
+    A plain string (``xsd:string``) becomes a Literal without datatype, as rdflib parses it,
+    unless ``keep_xsd_string``: then its datatype stays explicit (as a SPARQL server's results
+    say it; the endpoint tests compare those).
+    """
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    dtype = term.datatype.value
+    if dtype == XSD_STRING and not keep_xsd_string:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(dtype))

@@ -1,0 +1,198 @@
+"""The projection of the RDF graph onto networkx graphs: one documented mapping, five views.
+
+docs/visualisation.md describes it node kind by node kind and edge by edge. In short:
+
+* ``overview``: papers, their authors, journals, methods and problems (with the ``skos:broader``
+  chain of every tagged concept up to its top concept), databases and software;
+* ``papers``: the paper–method–problem view (papers and the concepts they are tagged with);
+* ``coauthors``: people, joined when they wrote a paper together (``weight`` = joint papers);
+* ``cooccurrence``: methods and problems, joined when a paper combines them (``weight`` = papers);
+* ``construct``: the graph a SPARQL ``CONSTRUCT`` (or ``DESCRIBE``) query returns.
+
+Node ids are the IRIs (as strings); every node has ``kind`` and ``label``, every edge
+``relation`` and ``weight``. All attribute values are strings or integers, so the graphs export to
+GraphML and GEXF as they are.
+
+Everything is read by iterating triples once per predicate (no SPARQL property paths), so the
+projection stays linear in the size of the graph.
+
+>>> from mlcryst.stores.rdflib_store import open_graph
+>>> g = project(open_graph(), "papers")
+>>> sorted({k for _, k in g.nodes(data="kind")})
+['method', 'paper', 'problem']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rdflib import Graph
+
+from mlcryst.errors import OutputError, QueryError
+from mlcryst.visual.index import (
+    ARCHITECTURES,
+    CONVENTIONAL,
+    DEEP_LEARNING,
+    FACET_MODEL_FAMILY,
+    FACET_PARADIGM,
+    METHOD_SCHEME,
+    NON_ML,
+    PROBLEM_SCHEME,
+    Concept,
+    Index,
+    Paper,
+    index_graph,
+)
+from mlcryst.visual.views import (
+    coauthor_view,
+    construct_view,
+    cooccurrence_view,
+    induced,
+    louvain,
+    overview_view,
+    papers_view,
+)
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from mlcryst.sparql.named import NamedQuery
+
+__all__ = [
+    "ARCHITECTURES",
+    "CONVENTIONAL",
+    "DEEP_LEARNING",
+    "FACET_MODEL_FAMILY",
+    "FACET_PARADIGM",
+    "KINDS",
+    "KIND_COLORS",
+    "METHOD_SCHEME",
+    "NETWORK_FORMATS",
+    "NON_ML",
+    "PROBLEM_SCHEME",
+    "VIEWS",
+    "Concept",
+    "Index",
+    "Paper",
+    "coauthor_view",
+    "construct_view",
+    "cooccurrence_view",
+    "index_graph",
+    "induced",
+    "louvain",
+    "network_bytes",
+    "overview_view",
+    "papers_view",
+    "project",
+    "write_network",
+]
+
+#: The views of :func:`project`, with what each shows.
+VIEWS: dict[str, str] = {
+    "overview": "papers, authors, journals, methods and problems (with their broader concepts), "
+    "databases and software",
+    "papers": "the paper–method–problem view: papers and the concepts they are tagged with",
+    "coauthors": "the co-authorship network: people joined by joint papers",
+    "cooccurrence": "methods and problems joined by the number of papers that combine them",
+    "construct": "the subgraph a SPARQL CONSTRUCT or DESCRIBE query returns",
+}
+
+#: Node kinds, in legend order.
+KINDS: tuple[str, ...] = (
+    "paper",
+    "method",
+    "problem",
+    "journal",
+    "author",
+    "database",
+    "software",
+    "concept",
+    "resource",
+)
+
+#: Colour of each node kind (Okabe–Ito palette, readable by colour-blind readers).
+KIND_COLORS: dict[str, str] = {
+    "paper": "#0072B2",
+    "method": "#D55E00",
+    "problem": "#009E73",
+    "journal": "#CC79A7",
+    "author": "#8C8C8C",
+    "database": "#E69F00",
+    "software": "#56B4E9",
+    "concept": "#C9B800",
+    "resource": "#4D4D4D",
+}
+
+
+def project(
+    graph: Graph,
+    view: str = "overview",
+    *,
+    query: str | NamedQuery | None = None,
+    index: Index | None = None,
+) -> nx.Graph:
+    """The networkx graph of ``view`` (one of :data:`VIEWS`); ``construct`` needs ``query``."""
+    if view not in VIEWS:
+        raise QueryError(f"unknown view {view!r}; known views: {', '.join(VIEWS)}")
+    if view == "construct":
+        if query is None:
+            raise QueryError("the construct view needs a query (--sparql TEXT or --query NAME)")
+        return construct_view(graph, query, index)
+    if query is not None:
+        raise QueryError(f"a query only goes with the construct view, not {view!r}")
+    idx = index or index_graph(graph)
+    if not idx.papers:
+        raise QueryError(
+            "the graph has no papers (nothing with mlc:problemStatement, "
+            "mlc:usesMethod or mlc:addressesProblem): nothing to draw"
+        )
+    builders = {
+        "overview": overview_view,
+        "papers": papers_view,
+        "coauthors": coauthor_view,
+        "cooccurrence": cooccurrence_view,
+    }
+    g = builders[view](idx)
+    if g.number_of_nodes() == 0:
+        raise QueryError(f"the {view} view of this graph is empty: nothing to draw")
+    return g
+
+
+# --- export --------------------------------------------------------------------------------------
+
+NETWORK_FORMATS: tuple[str, ...] = ("graphml", "gexf")
+
+
+def network_bytes(g: nx.Graph, fmt: str) -> bytes:
+    """GraphML (Cytoscape, yEd) or GEXF (Gephi, with colours and sizes) of ``g``."""
+    import io
+
+    import networkx as nx
+
+    if fmt not in NETWORK_FORMATS:
+        raise OutputError(f"unknown network format {fmt!r}; known: {', '.join(NETWORK_FORMATS)}")
+    buf = io.BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(g, buf, encoding="utf-8", prettyprint=True)
+    else:
+        h = g.copy()
+        for n, data in h.nodes(data=True):
+            color = KIND_COLORS.get(data.get("kind", "resource"), "#4D4D4D")
+            r, gg, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+            data["viz"] = {
+                "color": {"r": r, "g": gg, "b": b, "a": 1.0},
+                "size": 5.0 + 2.0 * h.degree(n) ** 0.5,
+            }
+        nx.write_gexf(h, buf, encoding="utf-8", prettyprint=True)
+    return buf.getvalue()
+
+
+def write_network(g: nx.Graph, path: Path | str, fmt: str | None = None) -> Path:
+    """Write ``g`` atomically as GraphML or GEXF (format from the suffix unless given)."""
+    from mlcryst.fileio import write_atomic
+
+    path = Path(path)
+    fmt = fmt or path.suffix.lower().lstrip(".")
+    write_atomic(path, network_bytes(g, fmt))
+    return path

@@ -1,0 +1,130 @@
+"""Analytics of the graph with networkx: centrality, communities, components, co-occurrence,
+the share of deep learning per year and the gap map.
+
+Everything is computed on the projections of :mod:`mlcryst.visual.network` (see
+docs/visualisation.md for which view each number comes from) and returned as
+:class:`~mlcryst.visual.stats_tables.Table` objects (built in :mod:`mlcryst.visual.stats_tables`),
+which
+:mod:`mlcryst.visual.stats_render` renders as aligned text, CSV or JSON.
+
+>>> from mlcryst.stores.rdflib_store import open_graph
+>>> s = compute_stats(open_graph())
+>>> s.tables["deep-learning-share"].columns[:3]
+('year', 'papers', 'deep learning')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import Graph
+
+from mlcryst.visual.network import Index, coauthor_view, index_graph, papers_view
+from mlcryst.visual.stats_tables import (
+    GapMap,
+    Table,
+    _betweenness,
+    _by_year,
+    _centrality_table,
+    _communities,
+    _components,
+    _cooccurrence,
+    _gap_map,
+    _gap_tables,
+    _paradigm_table,
+    _paradigms,
+    _share_table,
+    _span,
+)
+
+
+@dataclass
+class Stats:
+    """All analytics; ``tables`` in report order, plus the structures the figures draw."""
+
+    tables: dict[str, Table]
+    by_year: dict[int, dict[str, int]]  # year -> architecture -> papers
+    paradigm_by_journal: dict[str, dict[str, int]]  # journal -> paradigm -> papers
+    gap_map: GapMap
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def compute_stats(
+    graph: Graph, *, top: int = 10, seed: int = 42, index: Index | None = None
+) -> Stats:
+    """Compute every table from ``graph`` (``top`` rows for the rankings; Louvain ``seed``)."""
+    import networkx as nx
+
+    idx = index or index_graph(graph)
+    pv = papers_view(idx)
+    co = coauthor_view(idx)
+    tables: list[Table] = []
+    pv_c = (nx.degree_centrality(pv), _betweenness(pv, seed))
+    co_c = (nx.degree_centrality(co), _betweenness(co, seed))
+
+    tables.append(
+        _centrality_table(
+            pv,
+            "method",
+            "top-methods",
+            "Methods: degree (papers) and betweenness in the paper–method–problem view",
+            top,
+            pv_c,
+            (("architecture", "architecture"),),
+        )
+    )
+    tables.append(
+        _centrality_table(
+            pv,
+            "problem",
+            "top-problems",
+            "Problems: degree (papers) and betweenness in the paper–method–problem view",
+            top,
+            pv_c,
+            (("broader", "broader"),),
+        )
+    )
+    tables.append(
+        _centrality_table(
+            co,
+            "author",
+            "top-authors",
+            "Authors: degree (co-authors) and betweenness in the co-authorship network",
+            top,
+            co_c,
+            (("papers", "papers"),),
+        )
+    )
+
+    tables.append(_communities(pv, seed))
+    comp_table, comp_summary = _components(co, idx)
+    tables.append(comp_table)
+
+    cooc, matrix = _cooccurrence(idx)
+    tables += [cooc, matrix]
+
+    by_year = _by_year(idx)
+    tables.append(_share_table(by_year))
+    paradigm_by_journal = _paradigms(idx)
+    tables.append(_paradigm_table(idx, paradigm_by_journal))
+
+    gap = _gap_map(idx)
+    tables += _gap_tables(gap)
+
+    summary: dict[str, Any] = {
+        "papers": len(idx.papers),
+        "years": _span(by_year),
+        "authors": co.number_of_nodes(),
+        "methods used": sum(1 for _, k in pv.nodes(data="kind") if k == "method"),
+        "problems used": sum(1 for _, k in pv.nodes(data="kind") if k == "problem"),
+        "communities (Louvain, papers view)": len(tables[3].rows),
+        **comp_summary,
+        "gap map cells": len(gap.areas) * len(gap.families),
+        "gaps (area × family never combined)": len(gap.gaps),
+    }
+    tables.insert(
+        0,
+        Table("summary", "Summary", ("metric", "value"), tuple((k, v) for k, v in summary.items())),
+    )
+    return Stats({t.name: t for t in tables}, by_year, paradigm_by_journal, gap, summary)
