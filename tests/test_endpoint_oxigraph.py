@@ -272,7 +272,7 @@ def test_pages_add_a_total_order_and_refuse_own_limits() -> None:
 def test_a_missing_server_skips_locally_but_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
     from . import servers
 
-    monkeypatch.setattr(servers.shutil, "which", lambda name: None)
+    monkeypatch.setattr(servers.shutil, "which", lambda name, path=None: None)
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match=r"\.ci/run must install it"):
         servers.require("virtuoso-t", "apt-get install virtuoso-opensource")
