@@ -57,9 +57,9 @@ def _queries() -> list[tuple[str, str, Any]]:
 def run_side(
     side: str, data: Path, cap: float, jobs: int, shacl_cap: float
 ) -> list[dict[str, Any]]:
-    from mlcryst.build.graph import build_graph, load_vocabularies
-    from mlcryst.build.iris import Iris
-    from mlcryst.build.tagging import tag_dataset, vocabulary_from_graph
+    from mlcryst.builder.graph import build_graph, load_vocabularies
+    from mlcryst.builder.iris import Iris
+    from mlcryst.builder.tagging import tag_dataset, vocabulary_from_graph
     from mlcryst.load.dataset import load_dataset
     from mlcryst.stores import oxigraph_store as oxstore
     from mlcryst.visual.network import coauthor_view, index_graph
@@ -81,7 +81,7 @@ def run_side(
     del table1, everyone
     out_dir = Path(tempfile.mkdtemp(prefix=f"mlcryst-bench-{side}-"))
     if side == "mlcryst":
-        from mlcryst.build.stream import build_store
+        from mlcryst.builder.stream import build_store
         from mlcryst.shacl.compiled import validate_store
         from mlcryst.stores.view import StoreView
 

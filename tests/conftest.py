@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from mlcryst.build.graph import build_graph
+from mlcryst.builder.graph import build_graph
 from mlcryst.load.dataset import load_dataset
 from mlcryst.load.records import Dataset
 from mlcryst.resources import resource_dir

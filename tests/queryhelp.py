@@ -9,7 +9,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.query import Result
 
-from mlcryst.build.iris import Iris
+from mlcryst.builder.iris import Iris
 from mlcryst.load.records import Dataset, Paper
 from mlcryst.namespaces import MLC, MLM
 from mlcryst.sparql.named import NamedQuery, find_query, run

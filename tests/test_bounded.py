@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph
 
 from mlcryst.bounded import run_limited
-from mlcryst.build.graph import build_graph, build_triples, load_vocabularies
+from mlcryst.builder.graph import build_graph, build_triples, load_vocabularies
 from mlcryst.cli.main import main
 from mlcryst.errors import QueryError, QueryTimeout
 from mlcryst.load.dataset import load_dataset

@@ -65,7 +65,7 @@ def test_serialisation_is_deterministic_across_processes(tmp_path: Path) -> None
     """Two separate builds (fresh processes, fresh blank nodes) give identical bytes."""
     script = (
         "import sys; from mlcryst.load.dataset import load_dataset; "
-        "from mlcryst.build.graph import build_graph; from mlcryst.export.rdflib_writer import write_outputs; "
+        "from mlcryst.builder.graph import build_graph; from mlcryst.export.rdflib_writer import write_outputs; "
         "write_outputs(build_graph(load_dataset()), sys.argv[1])"
     )
     for out in ("a", "b"):

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
-from mlcryst.build.graph import load_vocabularies
-from mlcryst.build.tagging import tag_dataset, vocabulary_from_graph
+from mlcryst.builder.graph import load_vocabularies
+from mlcryst.builder.tagging import tag_dataset, vocabulary_from_graph
 from mlcryst.cli.main import main
 from mlcryst.errors import QueryError
 from mlcryst.load.records import Dataset

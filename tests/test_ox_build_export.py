@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
-from mlcryst.build.graph import build_graph, build_ntriples, build_triples, load_vocabularies
+from mlcryst.builder.graph import build_graph, build_ntriples, build_triples, load_vocabularies
 from mlcryst.errors import DataError, OutputError
 from mlcryst.export.rdflib_writer import FORMATS, serialize
 from mlcryst.load.dataset import load_dataset

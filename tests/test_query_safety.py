@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 
-from mlcryst.build.iris import Iris
+from mlcryst.builder.iris import Iris
 from mlcryst.cli.main import main
 from mlcryst.errors import EXIT_CODES, QueryError
 from mlcryst.sparql.named import NamedQuery, check_safe, find_query, list_queries, run

@@ -21,7 +21,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 from rdflib.term import Node
 
-from mlcryst.build.graph import load_vocabularies
+from mlcryst.builder.graph import load_vocabularies
 from mlcryst.errors import ValidationFailed
 from mlcryst.namespaces import BIBO, CSVW, FABIO, MLC, MLM, MLP, PRISM
 from mlcryst.shacl.report import check, load_shapes, shacl_report, validate

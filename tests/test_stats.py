@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.namespace import SKOS
 
-from mlcryst.build.graph import load_vocabularies
-from mlcryst.build.tagging import tag_dataset, vocabulary_from_graph
+from mlcryst.builder.graph import load_vocabularies
+from mlcryst.builder.tagging import tag_dataset, vocabulary_from_graph
 from mlcryst.cli.main import main
 from mlcryst.load.records import Dataset
 from mlcryst.visual.stats import Stats, compute_stats

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from mlcryst.build.graph import build_graph, build_triples, load_vocabularies
+from mlcryst.builder.graph import build_graph, build_triples, load_vocabularies
 from mlcryst.cli.main import main
 from mlcryst.errors import QueryError
 from mlcryst.export.rdflib_writer import serialize

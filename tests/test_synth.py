@@ -51,7 +51,7 @@ def test_same_seed_same_corpus(tmp_path: Path) -> None:
 
 
 def test_it_tags_and_builds(corpus: Path) -> None:
-    from mlcryst.build.graph import build_triples
+    from mlcryst.builder.graph import build_triples
 
     triples = build_triples(load_dataset(corpus))
     assert len(triples) > 300 * 20

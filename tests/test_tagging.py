@@ -8,8 +8,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
-from mlcryst.build.graph import load_vocabularies
-from mlcryst.build.tagging import split_phrases, tag_dataset, vocabulary_from_graph
+from mlcryst.builder.graph import load_vocabularies
+from mlcryst.builder.tagging import split_phrases, tag_dataset, vocabulary_from_graph
 from mlcryst.errors import DataErrors
 from mlcryst.load.dataset import load_dataset
 from mlcryst.load.records import Dataset

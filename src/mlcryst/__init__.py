@@ -1,14 +1,14 @@
 """mlcryst: a knowledge graph of machine learning in crystallography.
 
 The pipeline, one package per stage: :mod:`mlcryst.load` (data/*.yaml -> checked records),
-:mod:`mlcryst.build` (records -> triples), :mod:`mlcryst.shacl` (validate),
+:mod:`mlcryst.builder` (records -> triples), :mod:`mlcryst.shacl` (validate),
 :mod:`mlcryst.sparql` (query), :mod:`mlcryst.export` (files), :mod:`mlcryst.visual` (networks,
 analytics, figures, the page); :mod:`mlcryst.stores` holds the graph, :mod:`mlcryst.remote`
 talks to SPARQL servers, :mod:`mlcryst.cli` is the command, :mod:`mlcryst.pipeline` the main
 job. Each stage is a plain function over one graph:
 
 >>> from mlcryst.load.dataset import load_dataset
->>> from mlcryst.build.graph import build_graph
+>>> from mlcryst.builder.graph import build_graph
 >>> from mlcryst.shacl.report import check
 >>> from mlcryst.sparql.named import rows, run_named
 >>> dataset = load_dataset()                       # data/*.yaml -> checked records

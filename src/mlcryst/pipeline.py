@@ -70,8 +70,8 @@ def _build(
     :class:`~mlcryst.fileio.OutputSet`) unless ``output`` is None."""
     import os
 
-    from mlcryst.build.graph import load_vocabularies
-    from mlcryst.build.tagging import tag_dataset, vocabulary_from_graph
+    from mlcryst.builder.graph import load_vocabularies
+    from mlcryst.builder.tagging import tag_dataset, vocabulary_from_graph
     from mlcryst.export.rdflib_writer import BUILD_FORMATS
     from mlcryst.load.dataset import load_dataset
     from mlcryst.stores.oxigraph_store import choose
@@ -83,7 +83,7 @@ def _build(
     counts = (len(ds.papers), len(ds.table1()), len(ds.people), len(ds.references))
     graph: Any
     if chosen == "oxigraph":
-        from mlcryst.build.stream import build_store
+        from mlcryst.builder.stream import build_store
         from mlcryst.shacl.compiled import check_store
         from mlcryst.stores.oxigraph_store import write_outputs as ox_write_outputs
         from mlcryst.stores.view import StoreView
@@ -94,7 +94,7 @@ def _build(
         graph = StoreView(oxs)
         size = len(oxs)
     else:
-        from mlcryst.build.graph import build_graph
+        from mlcryst.builder.graph import build_graph
         from mlcryst.shacl.report import check
 
         graph = build_graph(ds, base=base, vocabularies=vocabularies, tags=tags)

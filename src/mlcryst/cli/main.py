@@ -246,8 +246,8 @@ def export(
 @handle_errors
 def tags(data_dir: Path | None, row: int | None) -> None:
     """Show how each Table 1 phrase was mapped to concepts (labels or curated override)."""
-    from mlcryst.build.graph import load_vocabularies
-    from mlcryst.build.tagging import tag_dataset, vocabulary_from_graph
+    from mlcryst.builder.graph import load_vocabularies
+    from mlcryst.builder.tagging import tag_dataset, vocabulary_from_graph
     from mlcryst.load.dataset import load_dataset
 
     ds = load_dataset(data_dir)

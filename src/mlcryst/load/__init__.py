@@ -4,6 +4,6 @@ Holds the strict YAML reader (:mod:`.yamlio`), the Unicode checks (:mod:`.text`)
 getters (:mod:`.fields`), the records (:mod:`.records`), the loaders of each file
 (:mod:`.dataset`, :mod:`.common`, :mod:`.sections`) and the synthetic corpus writer
 (:mod:`.synth`). May import: :mod:`mlcryst.errors`, :mod:`mlcryst.limits`,
-:mod:`mlcryst.resources`, :mod:`mlcryst.namespaces`, and :mod:`mlcryst.build.tagging` (the
+:mod:`mlcryst.resources`, :mod:`mlcryst.namespaces`, and :mod:`mlcryst.builder.tagging` (the
 synthetic corpus checks that its cells tag). Knows nothing of RDF stores.
 """

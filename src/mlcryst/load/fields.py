@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mlcryst.build.iris import doi_problem, iri_problem
+from mlcryst.builder.iris import doi_problem, iri_problem
 from mlcryst.errors import DataError
 from mlcryst.load.records import Where
 from mlcryst.load.yamlio import LocatedDict, LocatedList, Numeral

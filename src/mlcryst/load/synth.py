@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 
-from mlcryst.build.tagging import split_phrases
+from mlcryst.builder.tagging import split_phrases
 from mlcryst.errors import DataError, OutputError
 from mlcryst.load.dataset import FILES, load_dataset
 from mlcryst.load.records import Dataset, slug

@@ -10,7 +10,8 @@ gives the same results; this module is its entry point and re-exports the others
   graph built from a data folder, cached as N-Triples under ``$XDG_CACHE_HOME/mlcryst`` keyed by
   a hash of the data, vocabularies and code, so that a cold ``mlcryst query NAME`` costs little
   more than Python's start-up), :func:`open_store`;
-* :mod:`mlcryst.build.stream`: :func:`build_store`, a Dataset straight into a Store (N-Triples text
+* :mod:`mlcryst.builder.stream`: :func:`build_store`, a Dataset straight into a Store (N-Triples
+  text
   streamed into ``bulk_load``; no rdflib term, no rdflib Graph);
 * :mod:`mlcryst.sparql.oxigraph`: :func:`run_query` (checked as safe, optionally bounded) and
   :func:`render` (the table without importing rdflib);
@@ -40,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from mlcryst.build.stream import build_store, load_ntriples_stream
+from mlcryst.builder.stream import build_store, load_ntriples_stream
 from mlcryst.errors import OutputError, QueryError
 from mlcryst.export.oxigraph_writer import (
     canonical_lines,

@@ -55,7 +55,7 @@ def open_graph(
             if choose(store, path=source) == "oxigraph":
                 return to_graph(read_store(source))
         return read_graph(source)
-    from mlcryst.build.graph import build_graph
+    from mlcryst.builder.graph import build_graph
     from mlcryst.load.dataset import load_dataset
 
     return build_graph(load_dataset(data_dir), base=base)

@@ -3,7 +3,7 @@
 Imports neither rdflib (except inside the conversions) nor the other ``ox*`` modules, so
 :mod:`mlcryst.stores.oxigraph_store` (stores), :mod:`mlcryst.sparql.oxigraph` (queries and their
 rendering),
-:mod:`mlcryst.build.stream` (building a store from records) and
+:mod:`mlcryst.builder.stream` (building a store from records) and
 :mod:`mlcryst.export.oxigraph_writer`
 (serialisation) can all depend on it.
 

@@ -1,4 +1,4 @@
-r"""The builder's term factories: what a term is when :mod:`mlcryst.build.walk` states a triple.
+r"""The builder's term factories: what a term is when :mod:`mlcryst.builder.walk` states a triple.
 
 * :class:`RdflibTerms`: rdflib terms (``URIRef``, ``Literal``, ``BNode``);
 * :class:`NTriplesTerms`: the text that stands for the term in an N-Triples line, so a large

@@ -1,5 +1,5 @@
 """The walk over the records that states the knowledge graph's triples, one term factory
-(:mod:`mlcryst.build.terms`) deciding what the terms are; :mod:`mlcryst.build.graph` runs it."""
+(:mod:`mlcryst.builder.terms`) deciding what the terms are; :mod:`mlcryst.builder.graph` runs it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from typing import Any
 from rdflib import Graph, URIRef
 
 from mlcryst import __version__
-from mlcryst.build.terms import (
+from mlcryst.builder.iris import Iris
+from mlcryst.builder.tagging import PaperTags
+from mlcryst.builder.terms import (
     CHUNK_LINES,
     IRI_TEXT,
     RDF,
@@ -20,9 +22,7 @@ from mlcryst.build.terms import (
     Triple,
 )
 from mlcryst.errors import DataError
-from mlcryst.build.iris import Iris
 from mlcryst.load.records import AuthorRef, Dataset, Paper, Reference, display_name
-from mlcryst.build.tagging import PaperTags
 
 
 class Builder:

@@ -24,8 +24,8 @@ from urllib.parse import urlsplit
 from rdflib import URIRef
 
 from mlcryst.errors import UsageError
-from mlcryst.namespaces import DEFAULT_BASE
 from mlcryst.load.records import slug
+from mlcryst.namespaces import DEFAULT_BASE
 
 # RFC 3987 (IRI) syntax, absolute IRIs: scheme ":" ihier-part [ "?" iquery ] [ "#" ifragment ]
 _UCS = (
@@ -96,7 +96,7 @@ class Iris:
     """Mints IRIs for data items under ``base`` (which must end in ``/`` or ``#``).
 
     ``make`` turns the IRI string into the term returned: an rdflib ``URIRef`` by default;
-    :class:`mlcryst.build.terms.NTriplesTerms` passes its own (N-Triples text ``<iri>``).
+    :class:`mlcryst.builder.terms.NTriplesTerms` passes its own (N-Triples text ``<iri>``).
     """
 
     def __init__(self, base: str | None = None, make: Callable[[str], Any] = URIRef) -> None:

@@ -1,12 +1,12 @@
 """Stage 2: turn the checked records into one RDF graph (with the vocabularies it uses).
 
-One builder (:mod:`mlcryst.build.walk`) walks the records and states the triples; a *term
-factory* (:mod:`mlcryst.build.terms`) decides what a term is:
+One builder (:mod:`mlcryst.builder.walk`) walks the records and states the triples; a *term
+factory* (:mod:`mlcryst.builder.terms`) decides what a term is:
 
 * rdflib terms, for :func:`build_triples` and :func:`build_graph` (the small graph,
   validation and the networks work on rdflib);
 * N-Triples text, for :func:`build_ntriples`, which hands the data to Oxigraph in chunks of
-  lines (:func:`mlcryst.build.stream.build_store`): no rdflib term and no list of every triple is
+  lines (:func:`mlcryst.builder.stream.build_store`): no rdflib term and no list of every triple is
   made, which at 100k papers is most of the time and memory of a build.
 
 Both give the same graph (tests/test_stores.py compares them).
@@ -28,14 +28,14 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from mlcryst.build.terms import CHUNK_LINES, NTriplesTerms, RdflibTerms, Triple
-from mlcryst.build.walk import Builder
+from mlcryst.builder.iris import Iris
+from mlcryst.builder.tagging import PaperTags, tag_dataset, vocabulary_from_graph
+from mlcryst.builder.terms import CHUNK_LINES, NTriplesTerms, RdflibTerms, Triple
+from mlcryst.builder.walk import Builder
 from mlcryst.errors import DataError
-from mlcryst.build.iris import Iris
-from mlcryst.namespaces import bind_prefixes
 from mlcryst.load.records import Dataset
+from mlcryst.namespaces import bind_prefixes
 from mlcryst.resources import resource_dir
-from mlcryst.build.tagging import PaperTags, tag_dataset, vocabulary_from_graph
 
 __all__ = ["build_graph", "build_ntriples", "build_triples", "load_vocabularies"]
 
@@ -107,7 +107,8 @@ def build_ntriples(
     the text can be parsed while it is made and is never held whole. Blank nodes are labelled
     ``_:b1``, ``_:b2``, …: one label is one node across all chunks, so the chunks must go to
     one parser (``Store.load`` of the concatenation, as
-    :func:`mlcryst.stores.oxigraph_store.build_store` does). Returns the number of lines written (a triple
+    :func:`mlcryst.stores.oxigraph_store.build_store` does). Returns the number of lines written (a
+    triple
     stated twice is written twice; a store keeps it once).
     """
     vocab_graph = vocabularies if vocabularies is not None else load_vocabularies()

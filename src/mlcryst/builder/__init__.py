@@ -1,4 +1,4 @@
-"""Stage 2, build: records -> RDF triples, under mlcryst's IRIs and vocabularies.
+"""Stage 2, build (the builder): records -> RDF triples, under mlcryst's IRIs and vocabularies.
 
 Holds the IRIs (:mod:`.iris`), the tagging of Table 1 cells with concepts (:mod:`.tagging`),
 the one walk over the records that states the triples (:mod:`.walk`) with its term factories

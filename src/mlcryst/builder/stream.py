@@ -1,7 +1,7 @@
 """Build a ``pyoxigraph.Store`` straight from the records: no rdflib term, no rdflib Graph.
 
-:func:`build_store` is the Oxigraph counterpart of :func:`mlcryst.build.graph.build_graph`: the
-builder (:func:`mlcryst.build.graph.build_ntriples`) writes the data as N-Triples text in chunks,
+:func:`build_store` is the Oxigraph counterpart of :func:`mlcryst.builder.graph.build_graph`: the
+builder (:func:`mlcryst.builder.graph.build_ntriples`) writes the data as N-Triples text in chunks,
 and Oxigraph parses and indexes them *while* they are written (:func:`load_ntriples_stream`:
 a pipe, read by ``Store.load`` in a thread that runs without the GIL). At 100k papers the
 Python side takes a few seconds and never holds more than one chunk of text; the rest is
@@ -28,8 +28,8 @@ from mlcryst.errors import DataError
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from mlcryst.builder.tagging import PaperTags
     from mlcryst.load.records import Dataset
-    from mlcryst.build.tagging import PaperTags
 
 #: the pipe's buffer, when the system lets us widen it (Linux: up to 1 MiB unprivileged)
 PIPE_BYTES = 1 << 20
@@ -128,10 +128,10 @@ def build_store(
     ``source`` is a loaded :class:`mlcryst.load.records.Dataset`, or a data folder to load (None:
     the shipped data). ``base``, ``vocabularies`` (an rdflib Graph of ``ontology/*.ttl``, loaded
     unless given) and ``tags`` (computed unless given) are those of
-    :func:`mlcryst.build.graph.build_graph`, and the Store holds the same graph: the vocabularies
+    :func:`mlcryst.builder.graph.build_graph`, and the Store holds the same graph: the vocabularies
     plus the data triples.
     """
-    from mlcryst.build.graph import build_ntriples, load_vocabularies
+    from mlcryst.builder.graph import build_ntriples, load_vocabularies
     from mlcryst.load.records import Dataset
 
     if isinstance(source, Dataset):
@@ -142,7 +142,7 @@ def build_store(
         ds = load_dataset(source)
     vocab = vocabularies if vocabularies is not None else load_vocabularies()
     if tags is None:
-        from mlcryst.build.tagging import tag_dataset, vocabulary_from_graph
+        from mlcryst.builder.tagging import tag_dataset, vocabulary_from_graph
 
         tags = tag_dataset(ds, vocabulary_from_graph(vocab))
     store = ox.Store()

@@ -21,8 +21,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from mlcryst.errors import DataError, DataErrors
-from mlcryst.namespaces import MLM, MLP
 from mlcryst.load.records import Dataset, Paper
+from mlcryst.namespaces import MLM, MLP
 
 COLUMNS = {"approach": MLM, "problem": MLP}
 SCHEMES = {URIRef(str(MLM)): "mlm", URIRef(str(MLP)): "mlp"}
