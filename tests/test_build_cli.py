@@ -16,10 +16,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from rdflib import Graph
-from rdflib.compare import isomorphic
 
 from mlcryst.cli.main import main
-from mlcryst.export.rdflib_writer import CONTEXT_FILE
+from mlcryst.export.rdflib_writer import (
+    CONTEXT_FILE,
+    isomorphic,  # canonical forms (checked against rdflib in test_export)
+)
 
 OUTPUTS = ("mlcryst.ttl", "mlcryst.nt", "mlcryst.jsonld", CONTEXT_FILE)
 
