@@ -110,7 +110,7 @@ def naming_graph(
     import pyoxigraph as ox
 
     from mlcryst.namespaces import bind_prefixes
-    from mlcryst.stores.oxigraph_store import _ToOx, to_rdflib
+    from mlcryst.stores.terms import _ToOx, to_rdflib
 
     graph = Graph()
     bind_prefixes(graph)
