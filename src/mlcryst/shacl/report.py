@@ -281,5 +281,5 @@ def raise_on_violations(results: list[Violation]) -> list[Violation]:
     """Raise :class:`ValidationFailed` if any result is a violation; else return them."""
     errors = [v for v in results if v.severity == "Violation"]
     if errors:
-        raise ValidationFailed(errors)  # type: ignore[arg-type]
+        raise ValidationFailed(errors)
     return results
