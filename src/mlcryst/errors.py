@@ -9,6 +9,13 @@ Only the command line turns them into messages and exit codes (see ``EXIT_CODES`
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # (shacl.report imports this module)
+    from collections.abc import Sequence
+
+    from mlcryst.shacl.report import Violation
+
 
 class MlcrystError(Exception):
     """Base of every error mlcryst raises on purpose."""
@@ -75,7 +82,7 @@ class ValidationFailed(MlcrystError):
 
     exit_code = 4
 
-    def __init__(self, violations: list[object], report_text: str = "") -> None:
+    def __init__(self, violations: Sequence[Violation], report_text: str = "") -> None:
         self.violations = violations
         self.report_text = report_text
         super().__init__(f"the graph does not conform: {len(violations)} violation(s)")

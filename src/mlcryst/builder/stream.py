@@ -103,7 +103,8 @@ def _widen(fd: int) -> None:
     try:
         import fcntl
 
-        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)  # type: ignore[attr-defined]
+        # F_SETPIPE_SZ is Linux-only: typeshed has it there and not elsewhere
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)  # type: ignore[attr-defined, unused-ignore]
     except (ImportError, AttributeError, OSError):
         pass  # a smaller pipe only means more round trips
 

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from typing import Any
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import namespace as _rdflib_ns
 
-from mlcryst.namespaces import BIBO, BIRO, CITO, CSVW, DCMITYPE, FABIO, MLC, PRISM
+from mlcryst import namespaces as _mlcryst_ns
 
 #: a term as the builder's factory makes it: an rdflib term or a piece of N-Triples text
 Term = Any
@@ -47,10 +47,14 @@ class _Terms:
 
 
 # fmt: off
-_NAMESPACES = {"DCAT": DCAT, "DCTERMS": DCTERMS, "FOAF": FOAF, "OWL": OWL, "PROV": PROV,
-               "RDF": RDF, "RDFS": RDFS, "SKOS": SKOS, "XSD": XSD, "BIBO": BIBO, "BIRO": BIRO,
-               "CITO": CITO, "CSVW": CSVW, "DCMITYPE": DCMITYPE, "FABIO": FABIO, "MLC": MLC,
-               "PRISM": PRISM}
+_NAMESPACES: dict[str, object] = {
+    "DCAT": _rdflib_ns.DCAT, "DCTERMS": _rdflib_ns.DCTERMS, "FOAF": _rdflib_ns.FOAF,
+    "OWL": _rdflib_ns.OWL, "PROV": _rdflib_ns.PROV, "RDF": _rdflib_ns.RDF,
+    "RDFS": _rdflib_ns.RDFS, "SKOS": _rdflib_ns.SKOS, "XSD": _rdflib_ns.XSD,
+    "BIBO": _mlcryst_ns.BIBO, "BIRO": _mlcryst_ns.BIRO, "CITO": _mlcryst_ns.CITO,
+    "CSVW": _mlcryst_ns.CSVW, "DCMITYPE": _mlcryst_ns.DCMITYPE, "FABIO": _mlcryst_ns.FABIO,
+    "MLC": _mlcryst_ns.MLC, "PRISM": _mlcryst_ns.PRISM}
+# the module's namespaces (a _Terms over the rdflib or mlcryst namespace of the name)
 (DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD, BIBO, BIRO, CITO, CSVW, DCMITYPE, FABIO,
  MLC, PRISM) = (_Terms(ns) for ns in _NAMESPACES.values())
 # fmt: on

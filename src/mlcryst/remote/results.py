@@ -20,7 +20,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import XSD
 from rdflib.query import Result
-from rdflib.term import Node
+from rdflib.term import Identifier
 
 from mlcryst.errors import EndpointError
 from mlcryst.remote.http import error_text
@@ -110,7 +110,7 @@ def to_result(
     return result
 
 
-def json_term(cell: Mapping[str, str], boolean: bool = False) -> Node:
+def json_term(cell: Mapping[str, str], boolean: bool = False) -> Identifier:
     """One JSON results cell as the term the embedded store would give.
 
     ``"x"^^xsd:string`` is the plain literal ``"x"`` (RDF 1.1; Virtuoso types it); Virtuoso's

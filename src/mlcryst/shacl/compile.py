@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import RDFS, SH
@@ -44,6 +45,12 @@ from mlcryst.shacl.terms import (
 )
 
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+
+
+def _int(node: Node) -> int:
+    """The value of an integer parameter (sh:minCount, sh:maxLength, ...): a literal, which
+    rdflib types as any Node (the object of a triple)."""
+    return int(cast(Literal, node))
 
 
 @dataclass(frozen=True)
@@ -110,7 +117,9 @@ class _Compiler:
 
         g = self.g
         path_node = g.value(shape, SH.path)
-        for param in sorted(set(g.predicates(shape, None)) - NOT_PARAMETERS - {SH.sparql}):
+        # rdflib types a predicate as any Node; a parsed graph's predicates are IRIs (ordered)
+        predicates = cast("set[URIRef]", set(g.predicates(shape, None)))
+        for param in sorted(predicates - NOT_PARAMETERS - {SH.sparql}):
             if param not in PARAMETERS:
                 raise ShapesError(
                     f"{where(self.g, shape)}: {param} is not supported by the "
@@ -154,7 +163,7 @@ class _Compiler:
                 name = str(param).rsplit("#", 1)[-1]
                 yield each(
                     name[0].upper() + name[1:],
-                    f"!isBlank({value}) && COALESCE(STRLEN(STR({value})) {op} {int(n)}, false)",
+                    f"!isBlank({value}) && COALESCE(STRLEN(STR({value})) {op} {_int(n)}, false)",
                 )
         for lst in g.objects(shape, SH.languageIn):
             yield each("LanguageIn", language_test(value, items(self.g, lst)))
@@ -227,12 +236,12 @@ class _Compiler:
             return
         path = sparql_path(self.g, path_node)
         for n in g.objects(shape, SH.minCount):
-            if int(n) > 1:
+            if _int(n) > 1:
                 raise ShapesError(f"{where(self.g, shape)}: sh:minCount above 1 is not supported")
-            if int(n) == 1:
+            if _int(n) == 1:
                 yield "MinCount", absent(f"{focus} {path} {self.fresh('m')}"), None
         for n in g.objects(shape, SH.maxCount):
-            yield "MaxCount", self.more_than(focus, path, int(n), "true"), None
+            yield "MaxCount", self.more_than(focus, path, _int(n), "true"), None
         for x in g.objects(shape, SH.hasValue):
             yield "HasValue", absent(f"{focus} {path} {term(x)}"), None
         if g.value(shape, SH.uniqueLang) == Literal(True):
@@ -252,11 +261,11 @@ class _Compiler:
                     f"{where(self.g, shape)}: sh:qualifiedValueShapesDisjoint is not supported"
                 )
             for n in g.objects(shape, SH.qualifiedMinCount):
-                if int(n) > 1:
+                if _int(n) > 1:
                     raise ShapesError(
                         f"{where(self.g, shape)}: sh:qualifiedMinCount above 1 is not supported"
                     )
-                if int(n) == 1:
+                if _int(n) == 1:
                     v = self.fresh("q")
                     yield (
                         "QualifiedMinCount",
@@ -264,9 +273,13 @@ class _Compiler:
                         None,
                     )
             for n in g.objects(shape, SH.qualifiedMaxCount):
+
+                def conforms_q(v: str, q: Node = q) -> str:
+                    return self.conforms(q, v)
+
                 yield (
                     "QualifiedMaxCount",
-                    self.more_than(focus, path, int(n), lambda v, q=q: self.conforms(q, v)),
+                    self.more_than(focus, path, _int(n), conforms_q),
                     None,
                 )
 
@@ -315,7 +328,8 @@ class _Compiler:
             and params == {SH["class"]}
             and len(list(self.g.objects(shape, SH["class"]))) == 1
         ):
-            return f"{var} a/<{RDFS.subClassOf}>* {term(self.g.value(shape, SH['class']))}"
+            the_class = cast(Node, self.g.value(shape, SH["class"]))  # there is one (above)
+            return f"{var} a/<{RDFS.subClassOf}>* {term(the_class)}"
         if (
             path is not None
             and params == {SH.minCount}

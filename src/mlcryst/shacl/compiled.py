@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import BNode, Graph, Node, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
-from mlcryst.namespaces import BIBO, CSVW, PROV
+from mlcryst.namespaces import BIBO, CSVW
 from mlcryst.shacl.compile import Check, compile_shapes
 from mlcryst.shacl.report import Violation, _path_predicate, make_violation, raise_on_violations
 
@@ -71,7 +71,11 @@ def _fill(template: str | None, row: dict[str, Node]) -> str | None:
     if template is None:
         return None
     for name, value in row.items():
-        template = re.sub(r"\{[?$]" + re.escape(name) + r"\}", lambda _m, v=value: str(v), template)
+
+        def value_text(_m: re.Match[str], v: Node = value) -> str:
+            return str(v)
+
+        template = re.sub(r"\{[?$]" + re.escape(name) + r"\}", value_text, template)
     return template
 
 
@@ -110,7 +114,7 @@ def naming_graph(
     import pyoxigraph as ox
 
     from mlcryst.namespaces import bind_prefixes
-    from mlcryst.stores.oxigraph_store import _ToOx, to_rdflib
+    from mlcryst.stores.terms import _ToOx, to_rdflib
 
     graph = Graph()
     bind_prefixes(graph)
@@ -140,7 +144,8 @@ def naming_graph(
                 if p == PROV.wasDerivedFrom and depth == 0:
                     name(o, 1)
         if isinstance(node, BNode):  # climb to the head of the list, then to its work
-            head, seen = node, {node}
+            head: Node = node
+            seen: set[Node] = {node}
             while True:
                 ups = [u for u in add(None, RDF.rest, head) if u not in seen]
                 if not ups:

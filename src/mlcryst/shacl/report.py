@@ -9,14 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from rdflib import BNode, Graph, Literal, Node, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SH
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH
 
 from mlcryst.errors import DataError, QueryError, ValidationFailed
-from mlcryst.namespaces import BIBO, CSVW, PROV
+from mlcryst.namespaces import BIBO, CSVW
 from mlcryst.resources import resource_dir
 from mlcryst.sparql.guard import guard, parse_checked
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from rdflib.plugins.sparql.sparql import Query
+    from rdflib.query import Processor, Result
+    from rdflib.term import Identifier
 
 #: predicate local name -> the field a curator edits (data/*.yaml)
 FIELD_NAMES = {
@@ -75,7 +83,8 @@ def describe(graph: Graph, node: Node) -> str:
     if (node, RDF.type, CSVW.Row) in graph and graph.value(node, CSVW.rownum) is not None:
         return f"Table 1 row {graph.value(node, CSVW.rownum)}"
     if isinstance(node, BNode):  # a cell of an author list: name the work it belongs to
-        head, seen = node, {node}
+        head: Node = node
+        seen: set[Node] = {node}
         while (up := graph.value(predicate=RDF.rest, object=head)) is not None and up not in seen:
             head = up
             seen.add(up)
@@ -116,16 +125,16 @@ class _PreparedQueries(Graph):
             namespace_manager=graph.namespace_manager,
         )
 
-    def query(  # type: ignore[no-untyped-def,override]
+    def query(
         self,
-        query_object,
-        processor="sparql",
-        result="sparql",
-        initNs=None,
-        initBindings=None,
-        use_store_provided=True,
-        **kwargs,
-    ):
+        query_object: str | Query,
+        processor: str | Processor = "sparql",
+        result: str | type[Result] = "sparql",
+        initNs: Mapping[str, Any] | None = None,
+        initBindings: Mapping[str, Identifier] | None = None,
+        use_store_provided: bool = True,
+        **kwargs: Any,
+    ) -> Result:
         if not isinstance(query_object, str) or processor != "sparql":
             raise QueryError("pySHACL sent a query that is not SPARQL text: refused")
         # every SPARQL text pySHACL runs (its own, and every sh:select / sh:ask of a shape,
@@ -142,7 +151,7 @@ class _PreparedQueries(Graph):
 
 
 @lru_cache(maxsize=256)
-def _prepare(text: str, namespaces: tuple[tuple[str, str], ...]) -> object:
+def _prepare(text: str, namespaces: tuple[tuple[str, str], ...]) -> Query:
     # rdflib's reading (prepareQuery's), refusing what the lexical guard let pass
     return parse_checked(text, dict(namespaces))
 
@@ -166,7 +175,7 @@ def _path_predicate(report: Graph, path: Node | None) -> Node | None:
 
 
 #: the SHACL(-AF) properties whose values are SPARQL texts
-SPARQL_TEXTS = (SH.select, SH.ask, SH.construct, SH.update)
+SPARQL_TEXTS: tuple[Node, ...] = (SH.select, SH.ask, SH.construct, SH.update)
 
 
 def guard_shapes(shapes: Graph) -> None:
@@ -177,7 +186,8 @@ def guard_shapes(shapes: Graph) -> None:
             guard(str(text))
         except QueryError as exc:
             owner = next(shapes.subjects(SH.sparql, subject), subject)
-            raise QueryError(f"shape {owner}: its {shapes.qname(prop)} is refused: {exc}") from None
+            iri = cast(URIRef, prop)  # one of SPARQL_TEXTS
+            raise QueryError(f"shape {owner}: its {shapes.qname(iri)} is refused: {exc}") from None
 
 
 def shacl_report(
@@ -185,7 +195,7 @@ def shacl_report(
     shapes: Graph | None = None,
     *,
     allow_warnings: bool = True,
-    focus_nodes: list[Node] | None = None,
+    focus_nodes: list[URIRef] | None = None,
 ) -> tuple[bool, Graph]:
     """Run pySHACL the way mlcryst does: (conforms, the sh:ValidationReport graph).
 
@@ -203,7 +213,8 @@ def shacl_report(
         advanced=True,
         allow_warnings=allow_warnings,
         inplace=True,
-        focus_nodes=focus_nodes,
+        # pyshacl only reads the list, but annotates it as the invariant list[str | URIRef]
+        focus_nodes=cast("list[str | URIRef] | None", focus_nodes),
     )
     if not isinstance(report, Graph):  # pySHACL gives its failure (a bad shape) as the report
         from mlcryst.errors import ShapesError
@@ -247,7 +258,7 @@ def sort_violations(found: list[Violation]) -> list[Violation]:
 
 
 def validate(
-    graph: Graph, shapes: Graph | None = None, focus_nodes: list[Node] | None = None
+    graph: Graph, shapes: Graph | None = None, focus_nodes: list[URIRef] | None = None
 ) -> list[Violation]:
     """All SHACL results for ``graph`` (empty when it conforms), sorted.
 
@@ -281,5 +292,5 @@ def raise_on_violations(results: list[Violation]) -> list[Violation]:
     """Raise :class:`ValidationFailed` if any result is a violation; else return them."""
     errors = [v for v in results if v.severity == "Violation"]
     if errors:
-        raise ValidationFailed(errors)  # type: ignore[arg-type]
+        raise ValidationFailed(errors)
     return results

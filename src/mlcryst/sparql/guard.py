@@ -41,6 +41,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from mlcryst.errors import QueryError
 
 if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query
+
     from mlcryst.limits import Budgets
 
 #: keywords that read or write outside the given graph, and the reason given for each
@@ -198,7 +200,7 @@ def guard(text: str, limits: Budgets | None = None) -> str:
     return out
 
 
-def parse_checked(text: str, namespaces: dict[str, str] | None = None) -> Any:
+def parse_checked(text: str, namespaces: dict[str, str] | None = None) -> Query:
     """rdflib's algebra of a guarded text, refusing what rdflib's parse shows is unsafe.
 
     ``text`` must be the output of :func:`guard` (so that rdflib reads what the engine runs);

@@ -19,15 +19,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from mlcryst.bounded import run_limited
 from mlcryst.errors import QueryError
 from mlcryst.resources import resource_dir
 
 if TYPE_CHECKING:  # rdflib is imported only when a query runs on it (fast cold start)
+    from collections.abc import Callable, Iterable
+
     from rdflib import Graph, Literal, URIRef
-    from rdflib.query import Result
+    from rdflib.query import Result, ResultRow
+    from rdflib.term import IdentifiedNode
 
 HEADER = re.compile(r"^#\s*(?P<key>[A-Za-z]+)\s*:\s*(?P<value>.*)$")
 NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -62,7 +65,9 @@ def parse_header(path: Path) -> NamedQuery:
         raise QueryError(
             f"{path}: the header must start with '# Question: ...' and '# Columns: ...' lines"
         )
-    split = lambda s: tuple(c.strip() for c in s.split(",") if c.strip())  # noqa: E731
+    split: Callable[[str], tuple[str, ...]] = lambda s: tuple(  # noqa: E731
+        c.strip() for c in s.split(",") if c.strip()
+    )
     return NamedQuery(
         path.stem,
         path,
@@ -239,10 +244,15 @@ def run_named(
 def rows(result: Result) -> list[dict[str, Any]]:
     """SELECT results as a list of dicts of Python values (None for unbound)."""
     out = []
-    for row in result:
+    # rdflib types a result's rows as those of any kind of result, and a row's terms as
+    # Identifier (no toPython); a SELECT result's rows are ResultRows of URIRefs, BNodes and
+    # Literals
+    for row in cast("Iterable[ResultRow]", result):
         out.append(
             {
-                str(v): (None if row[v] is None else row[v].toPython())  # type: ignore[index]
+                str(v): (
+                    None if row[v] is None else cast("IdentifiedNode | Literal", row[v]).toPython()
+                )
                 for v in result.vars or []
             }
         )

@@ -119,9 +119,13 @@ def substitute(text: str, bindings: dict[Any, Any]) -> str:
         for var, term in bindings.items():
             name = re.escape(var.value)
             chunk = re.sub(rf"(?i)\bBOUND\s*\(\s*[?$]{name}\s*\)", "true", chunk)
+
+            def bound_text(_m: re.Match[str], t: Any = term) -> str:
+                return str(t)
+
             chunk = re.sub(
                 rf"[?$]{name}(?![\w\u00b7\u0300-\u036f\u203f-\u2040])",
-                lambda _m, t=term: str(t),
+                bound_text,
                 chunk,
             )
         return chunk

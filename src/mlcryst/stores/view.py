@@ -25,7 +25,7 @@ class StoreView:
     """The triple-pattern methods of :class:`rdflib.Graph` over a pyoxigraph Store."""
 
     def __init__(self, store: Any) -> None:
-        from mlcryst.stores.oxigraph_store import _ToOx
+        from mlcryst.stores.terms import _ToOx
 
         self.store = store
         self._to_ox = _ToOx()
