@@ -483,26 +483,3 @@ def sigterm_interrupts() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
-
-
-# --- JSON-LD -----------------------------------------------------------------------------
-
-
-def refuse_remote_contexts(doc: object, path: Path) -> None:
-    """JSON-LD may name contexts by URL, which rdflib would fetch: refuse them."""
-    stack = [doc]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key in ("@context", "@import"):
-                    items = value if isinstance(value, list) else [value]
-                    for item in items:
-                        if isinstance(item, str):
-                            raise OutputError(
-                                f"{path}: the JSON-LD names a remote context {item!r}; mlcryst "
-                                "never fetches contexts: embed the context in the document"
-                            )
-                stack.append(value)
-        elif isinstance(node, list):
-            stack.extend(node)

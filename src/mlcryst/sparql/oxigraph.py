@@ -76,27 +76,33 @@ def _verdict_file(text: str) -> Path:
 
 
 def check_safe(text: str) -> str:
-    """:func:`mlcryst.sparql.guard.guard`, then rdflib's parse as a second reading; the text
-    that runs is returned.
-
-    The lexical guard runs every time. rdflib's parse (0.3 s to import) is remembered for a
-    text that passed it, keyed by the text, the store, the guard's own code and the versions of
-    mlcryst, rdflib, pyparsing and Oxigraph: a new version or another store never reuses a
-    verdict.
-    """
-    from mlcryst.sparql.guard import guard, parse_checked
+    """:func:`mlcryst.sparql.guard.guard`, then rdflib's parse as a second reading
+    (:func:`second_reading`); the text that runs is returned."""
+    from mlcryst.sparql.guard import guard
 
     text = guard(text)
+    second_reading(text)
+    return text
+
+
+def second_reading(text: str) -> None:
+    """rdflib's parse of a guarded text (:func:`mlcryst.sparql.guard.parse_checked`).
+
+    The parse (0.3 s to import) is remembered for a text that passed it, keyed by the text,
+    the store, the guard's own code and the versions of mlcryst, rdflib, pyparsing and
+    Oxigraph: a new version or another store never reuses a verdict.
+    """
+    from mlcryst.sparql.guard import parse_checked
+
     marker = _verdict_file(text)
     if marker.is_file():
-        return text
+        return
     parse_checked(text)
     try:
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
     except OSError:
         pass
-    return text
 
 
 _SKIP = re.compile(
@@ -179,9 +185,10 @@ def run_query(
     def evaluate() -> OxResult:
         try:
             try:
+                second_reading(text)  # guarded above, before the process started
                 return _materialise(
                     store.query(
-                        check_safe(text),
+                        text,
                         substitutions=subs or None,
                         use_default_graph_as_union=union,
                     )
