@@ -22,7 +22,7 @@ from rdflib.term import Node
 
 from mlcryst.errors import QueryError
 from mlcryst.sparql.guard import tokenize
-from mlcryst.sparql.params import ABSOLUTE_IRI, VARNAME
+from mlcryst.sparql.params import VARNAME
 
 LANGTAG = re.compile(r"^[A-Za-z]+(-[A-Za-z0-9]+)*$")
 _ESCAPES = {
@@ -37,12 +37,13 @@ _ESCAPES = {
 
 
 def check_iri(iri: str, what: str = "IRI") -> str:
-    """``iri`` if it is an absolute IRI that can be written as ``<iri>``; else QueryError."""
-    if not ABSOLUTE_IRI.match(iri):
-        raise QueryError(
-            f"{what} {iri!r} is not an absolute IRI (scheme:..., no spaces, "
-            "quotes or angle brackets)"
-        )
+    """``iri`` if it is an absolute IRI (RFC 3987, as the data's and ``--param``'s IRIs are
+    checked) that can be written as ``<iri>``; else QueryError."""
+    from mlcryst.builder.iris import iri_problem
+
+    problem = iri_problem(iri)
+    if problem:
+        raise QueryError(f"{what} {iri!r} is {problem}")
     return iri
 
 

@@ -2,8 +2,8 @@
 
 A value is an IRI when written ``<iri>`` or ``prefix:local`` with one of mlcryst's prefixes
 (:data:`mlcryst.namespaces.PREFIXES`), and a plain string literal otherwise. An IRI must be an
-absolute IRI that SPARQL can hold (RFC 3987: a scheme, and none of space, ``<>"{}|^`\\`` or
-control characters), whatever store then runs the query; a name must be a SPARQL variable
+absolute IRI (RFC 3987, checked by :func:`mlcryst.builder.iris.iri_problem`, the same check as
+the data's IRIs), whatever store then runs the query; a name must be a SPARQL variable
 name. Values are bound, never pasted into the query text.
 
 >>> got = parse_params(["author=Billinge, S. J. L.", "method=mlm:cnn", "x=<https://example.org/a>"])
@@ -12,7 +12,7 @@ name. Values are bound, never pasted into the query text.
 >>> parse_params(["x=<https://example.org/a b>"])
 Traceback (most recent call last):
 ...
-mlcryst.errors.UsageError: --param x: '<https://example.org/a b>' is not an absolute IRI ...
+mlcryst.errors.UsageError: --param x: '<https://example.org/a b>' is not an absolute IRI: U+0020 ...
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from typing import Any
 from mlcryst.errors import UsageError
 
 VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-ABSOLUTE_IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20\x7f-\x9f<>"{}|^`\\]*$')
 
 
 @dataclass(frozen=True)
@@ -48,17 +47,9 @@ class Param:
         return ox.NamedNode(self.value) if self.kind == "iri" else ox.Literal(self.value)
 
 
-def is_absolute_iri(text: str) -> bool:
-    """Whether ``text`` is an absolute IRI that can be written ``<text>`` in SPARQL/Turtle.
-
-    >>> is_absolute_iri("https://w3id.org/mlcryst/"), is_absolute_iri('http://a"b')
-    (True, False)
-    """
-    return bool(ABSOLUTE_IRI.match(text))
-
-
 def parse_params(items: Iterable[str]) -> dict[str, Param]:
     """``NAME=VALUE`` items as :class:`Param` values; :class:`UsageError` on a bad one."""
+    from mlcryst.builder.iris import iri_problem
     from mlcryst.namespaces import PREFIXES
 
     out: dict[str, Param] = {}
@@ -77,10 +68,8 @@ def parse_params(items: Iterable[str]) -> dict[str, Param]:
             param = Param("iri", PREFIXES[prefix] + local)
         else:
             param = Param("literal", value)
-        if param.kind == "iri" and not is_absolute_iri(param.value):
-            raise UsageError(
-                f"--param {name}: {value!r} is not an absolute IRI (scheme:..., no spaces, "
-                "quotes, angle brackets or control characters)"
-            )
+        problem = iri_problem(param.value) if param.kind == "iri" else None
+        if problem:
+            raise UsageError(f"--param {name}: {value!r} is {problem}")
         out[name] = param
     return out
