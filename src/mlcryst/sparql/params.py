@@ -1,10 +1,10 @@
 """``NAME=VALUE`` query parameters: the one parser behind ``--param`` on every store.
 
 A value is an IRI when written ``<iri>`` or ``prefix:local`` with one of mlcryst's prefixes
-(:data:`mlcryst.namespaces.PREFIXES`), and a plain string literal otherwise. An IRI must be an
-absolute IRI (RFC 3987, checked by :func:`mlcryst.builder.iris.iri_problem`, the same check as
-the data's IRIs), whatever store then runs the query; a name must be a SPARQL variable
-name. Values are bound, never pasted into the query text.
+(expanded by :data:`mlcryst.prefixes.CONVERTER`), and a plain string literal otherwise. An
+IRI must be an absolute IRI (RFC 3987, checked by :func:`mlcryst.builder.iris.iri_problem`,
+the same check as the data's IRIs), whatever store then runs the query; a name must be a
+SPARQL variable name. Values are bound, never pasted into the query text.
 
 >>> got = parse_params(["author=Billinge, S. J. L.", "method=mlm:cnn", "x=<https://example.org/a>"])
 >>> got["author"], got["method"].value, got["x"].kind
@@ -50,7 +50,7 @@ class Param:
 def parse_params(items: Iterable[str]) -> dict[str, Param]:
     """``NAME=VALUE`` items as :class:`Param` values; :class:`UsageError` on a bad one."""
     from mlcryst.builder.iris import iri_problem
-    from mlcryst.namespaces import PREFIXES
+    from mlcryst.prefixes import CONVERTER
 
     out: dict[str, Param] = {}
     for item in items:
@@ -61,11 +61,11 @@ def parse_params(items: Iterable[str]) -> dict[str, Param]:
             raise UsageError(f"--param {name!r}: a name is letters, digits and _ only")
         if name in out:
             raise UsageError(f"--param {name}: given twice")
-        prefix, colon, local = value.partition(":")
+        expanded = CONVERTER.expand(value)
         if value.startswith("<") and value.endswith(">"):
             param = Param("iri", value[1:-1])
-        elif colon and prefix in PREFIXES and not local.startswith("//"):
-            param = Param("iri", PREFIXES[prefix] + local)
+        elif expanded is not None:
+            param = Param("iri", expanded)
         else:
             param = Param("literal", value)
         problem = iri_problem(param.value) if param.kind == "iri" else None
