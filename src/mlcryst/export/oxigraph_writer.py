@@ -14,10 +14,10 @@
 :func:`write_outputs` streams each file to a temporary file next to its target and renames
 them all only when every one is complete (all files or none); to replace a previous set of
 outputs as one, write into the staging folder of a :class:`mlcryst.fileio.OutputSet` (as
-``mlcryst build`` does). Re-exported by :mod:`mlcryst.stores.oxigraph_store`.
+``mlcryst build`` does).
 
->>> from mlcryst.stores.oxigraph_store import read_store_text
->>> store = read_store_text('<urn:a> <urn:p> _:x . _:x <urn:q> "b" .', "turtle")
+>>> from mlcryst.stores.oxigraph_store import OxigraphStore
+>>> store = OxigraphStore.from_text('<urn:a> <urn:p> _:x . _:x <urn:q> "b" .', "turtle").store
 >>> print(serialize(store, "nt").decode(), end="")
 <urn:a> <urn:p> _:b89875f1467aa82c8c6dd .
 _:b89875f1467aa82c8c6dd <urn:q> "b" .
@@ -28,7 +28,6 @@ from __future__ import annotations
 import errno
 import gc
 import hashlib
-import json
 import os
 import subprocess
 import sys
@@ -39,7 +38,15 @@ from typing import Any
 import pyoxigraph as ox
 
 from mlcryst.errors import OutputError
-from mlcryst.stores.terms import FORMAT_NAMES, PREFIXES, RDF_LANG_STRING, XSD_STRING
+from mlcryst.export.formats import (
+    BUILD_FORMATS,
+    CONTEXT_FILE,
+    EXPORT_FORMATS,
+    check_formats,
+    context_bytes,
+)
+from mlcryst.prefixes import PREFIXES
+from mlcryst.stores.terms import FORMAT_NAMES, RDF_LANG_STRING, XSD_STRING
 
 NT = ox.RdfFormat.N_TRIPLES
 
@@ -189,12 +196,6 @@ def _canonical_lines(store: ox.Store, scratch: Path | None) -> list[bytes]:
     return lines
 
 
-def _check(formats: tuple[str, ...] | list[str]) -> None:
-    for fmt in formats:
-        if fmt not in FORMAT_NAMES:
-            raise OutputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMAT_NAMES)}")
-
-
 def _from_ntriples(source: bytes | Path, fmt: str, output: Path | None = None) -> bytes | None:
     """Canonical N-Triples (bytes, or a file) re-serialised by Oxigraph in ``fmt``."""
     quads = (
@@ -221,7 +222,7 @@ def serialize(store: ox.Store, fmt: str) -> bytes:
 def serialize_all(store: ox.Store, formats: tuple[str, ...]) -> dict[str, bytes]:
     """:func:`serialize` in several formats, canonicalising and sorting once (all in memory:
     for large graphs :func:`write_outputs` streams to files instead)."""
-    _check(formats)
+    check_formats(formats)
     nt = b"".join(canonical_lines(store)) or b"\n"
     out: dict[str, bytes] = {}
     for fmt in formats:
@@ -362,7 +363,7 @@ def write_files(
     serialised from that file, streaming (in parallel processes for a large graph), after the
     lines are freed.
     """
-    _check(list(targets))
+    check_formats(list(targets))
     staged = _Staged()
     try:
         nt = staged.new(
@@ -395,17 +396,16 @@ def write_file(store: ox.Store, path: Path | str, fmt: str) -> Path:
 def write_outputs(
     store: ox.Store,
     out_dir: Path | str,
-    formats: tuple[str, ...] = ("turtle", "nt", "jsonld"),
+    formats: tuple[str, ...] = BUILD_FORMATS,
     stem: str = "mlcryst",
 ) -> list[Path]:
     """:func:`mlcryst.export.rdflib_writer.write_outputs` for a Store: ``{stem}.ttl`` etc. in
     ``out_dir``
     (plus the JSON-LD context file with JSON-LD); all files or none."""
-    from mlcryst.export.rdflib_writer import CONTEXT_FILE, FORMATS, jsonld_context
-
-    _check(formats)
+    check_formats(formats)
     out = Path(out_dir)
     extra = {}
     if "jsonld" in formats:
-        extra[out / CONTEXT_FILE] = (json.dumps(jsonld_context(), indent=2) + "\n").encode()
-    return write_files(store, {fmt: out / f"{stem}.{FORMATS[fmt][1]}" for fmt in formats}, extra)
+        extra[out / CONTEXT_FILE] = context_bytes()
+    targets = {fmt: out / EXPORT_FORMATS[fmt].file_name(stem) for fmt in formats}
+    return write_files(store, targets, extra)

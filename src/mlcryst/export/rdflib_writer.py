@@ -18,25 +18,16 @@ from pathlib import Path
 from rdflib import BNode, Graph
 from rdflib.term import Node
 
-from mlcryst.errors import OutputError
+from mlcryst.export.formats import (
+    BUILD_FORMATS,
+    CONTEXT_FILE,
+    EXPORT_FORMATS,
+    check_formats,
+    context_bytes,
+    jsonld_context,
+)
 from mlcryst.fileio import write_all_atomic
-from mlcryst.namespaces import PREFIXES, bind_prefixes
-
-#: format name -> (rdflib serializer, file suffix, media type)
-FORMATS: dict[str, tuple[str, str, str]] = {
-    "turtle": ("turtle", "ttl", "text/turtle"),
-    "nt": ("nt", "nt", "application/n-triples"),
-    "jsonld": ("json-ld", "jsonld", "application/ld+json"),
-    "xml": ("xml", "rdf", "application/rdf+xml"),
-}
-#: the formats ``mlcryst build`` writes
-BUILD_FORMATS = ("turtle", "nt", "jsonld")
-CONTEXT_FILE = "mlcryst.context.jsonld"
-
-
-def jsonld_context() -> dict[str, object]:
-    """The compact JSON-LD context: our prefixes, so IRIs read as CURIEs."""
-    return {"@context": dict(sorted(PREFIXES.items()))}
+from mlcryst.namespaces import bind_prefixes
 
 
 def canonical(graph: Graph) -> Graph:
@@ -121,9 +112,9 @@ def isomorphic(a: Graph, b: Graph) -> bool:
 
 
 def serialize(graph: Graph, fmt: str, *, already_canonical: bool = False) -> bytes:
-    """Serialise ``graph`` in ``fmt`` (a key of ``FORMATS``), deterministically."""
-    if fmt not in FORMATS:
-        raise OutputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    """Serialise ``graph`` in ``fmt`` (a key of
+    :data:`~mlcryst.export.formats.EXPORT_FORMATS`), deterministically."""
+    check_formats([fmt])
     g = graph if already_canonical else canonical(graph)
     if fmt == "nt":
         lines = g.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
@@ -133,8 +124,7 @@ def serialize(graph: Graph, fmt: str, *, already_canonical: bool = False) -> byt
         text = g.serialize(format="json-ld", context=ctx, auto_compact=True, encoding="utf-8")
         doc = _sorted_jsonld(json.loads(text))
         return (json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
-    rdflib_name = FORMATS[fmt][0]
-    return g.serialize(format=rdflib_name, encoding="utf-8")
+    return g.serialize(format=EXPORT_FORMATS[fmt].rdflib, encoding="utf-8")
 
 
 def _sorted_jsonld(node: object, in_list: bool = False) -> object:
@@ -156,12 +146,14 @@ def write_outputs(
     stem: str = "mlcryst",
 ) -> list[Path]:
     """Write the graph in each format, plus the JSON-LD context; all or nothing is produced."""
+    check_formats(formats)
     out = Path(out_dir)
     g = canonical(graph)
     files: dict[Path, bytes] = {}
     for fmt in formats:
-        files[out / f"{stem}.{FORMATS[fmt][1]}"] = serialize(g, fmt, already_canonical=True)
+        name = EXPORT_FORMATS[fmt].file_name(stem)
+        files[out / name] = serialize(g, fmt, already_canonical=True)
     if "jsonld" in formats:
-        files[out / CONTEXT_FILE] = (json.dumps(jsonld_context(), indent=2) + "\n").encode()
+        files[out / CONTEXT_FILE] = context_bytes()
     write_all_atomic(files)
     return list(files)
