@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -16,7 +17,13 @@ from mlcryst.errors import QueryError, QueryTimeout
 from mlcryst.load.dataset import load_dataset
 from mlcryst.load.synth import write_corpus
 from mlcryst.sparql.named import run
-from mlcryst.stores import oxigraph_store as oxstore
+from mlcryst.sparql.oxigraph import run_query
+from mlcryst.stores.oxigraph_store import OxigraphStore
+
+
+def ox_from_triples(triples: Any) -> Any:
+    return OxigraphStore.from_triples(triples, vocabularies=True).store
+
 
 #: every triple with every triple with every triple: about 10^12 rows on the corpus below
 CARTESIAN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -34,7 +41,7 @@ def stores(corpus: Path) -> tuple[Graph, ox.Store]:
     ds = load_dataset(corpus)
     vocab = load_vocabularies()
     triples = build_triples(ds, None, vocab)
-    return build_graph(ds, vocabularies=vocab, triples=triples), oxstore.store_from_triples(triples)
+    return build_graph(ds, vocabularies=vocab, triples=triples), ox_from_triples(triples)
 
 
 def test_run_limited_returns_the_value() -> None:
@@ -66,7 +73,7 @@ def test_runaway_query_is_stopped_on_oxigraph(stores, text: str) -> None:  # typ
     _, store = stores
     start = time.monotonic()
     with pytest.raises(QueryTimeout):
-        oxstore.run_query(store, text, timeout=2, memory_mb=1024)
+        run_query(store, text, timeout=2, memory_mb=1024)
     assert time.monotonic() - start < 20
 
 
@@ -82,14 +89,14 @@ def test_memory_hungry_query_is_stopped(stores) -> None:  # type: ignore[no-unty
     _, store = stores
     sort_everything = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?f"
     with pytest.raises(QueryTimeout, match="memory"):
-        oxstore.run_query(store, sort_everything, timeout=120, memory_mb=300)
+        run_query(store, sort_everything, timeout=120, memory_mb=300)
 
 
 def test_the_process_goes_on_after_a_stop(stores) -> None:  # type: ignore[no-untyped-def]
     graph, store = stores
     with pytest.raises(QueryTimeout):
-        oxstore.run_query(store, CARTESIAN, timeout=1)
-    assert oxstore.run_query(store, "ASK { ?s ?p ?o }", timeout=10).answer is True
+        run_query(store, CARTESIAN, timeout=1)
+    assert run_query(store, "ASK { ?s ?p ?o }", timeout=10).answer is True
     assert run(graph, "ASK { ?s ?p ?o }").askAnswer is True
 
 

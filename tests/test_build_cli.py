@@ -18,8 +18,8 @@ from click.testing import CliRunner, Result
 from rdflib import Graph
 
 from mlcryst.cli.main import main
+from mlcryst.export.formats import CONTEXT_FILE
 from mlcryst.export.rdflib_writer import (
-    CONTEXT_FILE,
     isomorphic,  # canonical forms (checked against rdflib in test_export)
 )
 

@@ -12,15 +12,10 @@ from rdflib import Graph
 from rdflib.compare import isomorphic as rdflib_isomorphic
 
 from mlcryst.errors import OutputError
-from mlcryst.export.rdflib_writer import (
-    CONTEXT_FILE,
-    FORMATS,
-    canonical,
-    isomorphic,
-    serialize,
-    write_outputs,
-)
-from mlcryst.stores.rdflib_store import read_graph
+from mlcryst.export.formats import CONTEXT_FILE
+from mlcryst.export.formats import EXPORT_FORMATS as FORMATS
+from mlcryst.export.rdflib_writer import canonical, isomorphic, serialize, write_outputs
+from mlcryst.stores.files import read_rdflib as read_graph
 
 RDFLIB_NAMES = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
 

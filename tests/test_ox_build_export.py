@@ -5,17 +5,28 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
 from mlcryst.builder.graph import build_graph, build_ntriples, build_triples, load_vocabularies
+from mlcryst.builder.stream import build_store, load_ntriples_stream
 from mlcryst.errors import DataError, OutputError
-from mlcryst.export.rdflib_writer import FORMATS, serialize
+from mlcryst.export.formats import EXPORT_FORMATS
+from mlcryst.export.oxigraph_writer import serialize as ox_serialize
+from mlcryst.export.oxigraph_writer import write_file, write_outputs
+from mlcryst.export.rdflib_writer import serialize
 from mlcryst.load.dataset import load_dataset
 from mlcryst.load.synth import write_corpus
-from mlcryst.stores import oxigraph_store as oxstore
+from mlcryst.sparql.oxigraph import run_query
+from mlcryst.stores.oxigraph_store import OxigraphStore
+from mlcryst.stores.terms import to_rdflib
+
+
+def ox_from_graph(graph: Any) -> Any:
+    return OxigraphStore.from_triples(graph).store
 
 
 @pytest.fixture(scope="module")
@@ -24,9 +35,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_build_store_is_the_graph_of_build_graph(dataset, graph: Graph) -> None:  # type: ignore[no-untyped-def]
-    store = oxstore.build_store(dataset)
+    store = build_store(dataset)
     assert len(store) == len(graph)
-    assert oxstore.serialize(store, "nt") == serialize(graph, "nt")
+    assert ox_serialize(store, "nt") == serialize(graph, "nt")
 
 
 def test_build_store_on_a_synthetic_corpus_with_a_base(corpus: Path) -> None:
@@ -34,9 +45,9 @@ def test_build_store_on_a_synthetic_corpus_with_a_base(corpus: Path) -> None:
     vocab = load_vocabularies()
     base = "https://example.org/kg/"
     graph = build_graph(ds, base=base, vocabularies=vocab)
-    store = oxstore.build_store(ds, base, vocab)
-    assert oxstore.serialize(store, "nt") == serialize(graph, "nt")
-    assert oxstore.build_store(corpus, base).__len__() == len(graph)  # a folder works too
+    store = build_store(ds, base, vocab)
+    assert ox_serialize(store, "nt") == serialize(graph, "nt")
+    assert build_store(corpus, base).__len__() == len(graph)  # a folder works too
 
 
 def test_ntriples_chunks_are_whole_lines_and_the_same_triples(dataset) -> None:  # type: ignore[no-untyped-def]
@@ -58,8 +69,8 @@ def test_stream_loader_keeps_one_blank_node_across_chunks() -> None:
         emit(b"<urn:a> <urn:p> _:x .\n")
         emit(b'_:x <urn:q> "tail" .\n')
 
-    oxstore.load_ntriples_stream(store, produce)
-    (row,) = oxstore.run_query(store, "SELECT ?v WHERE { <urn:a> <urn:p>/<urn:q> ?v }").rows
+    load_ntriples_stream(store, produce)
+    (row,) = run_query(store, "SELECT ?v WHERE { <urn:a> <urn:p>/<urn:q> ?v }").rows
     assert row[0].value == "tail"
 
 
@@ -69,7 +80,7 @@ def test_stream_loader_raises_the_producers_error() -> None:
         raise DataError("stop here", record="paper x")
 
     with pytest.raises(DataError, match="stop here"):
-        oxstore.load_ntriples_stream(ox.Store(), produce)
+        load_ntriples_stream(ox.Store(), produce)
 
 
 def test_stream_loader_reports_invalid_rdf_and_does_not_hang() -> None:
@@ -79,7 +90,7 @@ def test_stream_loader_reports_invalid_rdf_and_does_not_hang() -> None:
             emit(b"<urn:a> <urn:p> <urn:b> .\n" * 100)
 
     with pytest.raises(DataError, match="not valid RDF"):
-        oxstore.load_ntriples_stream(ox.Store(), produce)
+        load_ntriples_stream(ox.Store(), produce)
 
 
 def _graph_with(*triples: tuple[object, object, object]) -> Graph:
@@ -101,8 +112,8 @@ def test_canonical_ntriples_match_rdflib_on_escapes_and_blank_nodes() -> None:
         (a, q, Literal("1", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer"))),
         (head, p, Literal(text)),
     )
-    store = oxstore.store_from_graph(graph)
-    assert oxstore.serialize(store, "nt") == serialize(graph, "nt")
+    store = ox_from_graph(graph)
+    assert ox_serialize(store, "nt") == serialize(graph, "nt")
 
 
 def test_blank_nodes_that_are_not_a_tree_are_refused() -> None:
@@ -111,16 +122,16 @@ def test_blank_nodes_that_are_not_a_tree_are_refused() -> None:
         (URIRef("urn:a"), URIRef("urn:p"), shared), (URIRef("urn:b"), URIRef("urn:p"), shared)
     )
     with pytest.raises(OutputError, match="tree-shaped"):
-        oxstore.serialize(oxstore.store_from_graph(graph), "nt")
+        ox_serialize(ox_from_graph(graph), "nt")
 
 
 def test_empty_store_serialises_as_rdflib_does() -> None:
-    assert oxstore.serialize(ox.Store(), "nt") == serialize(Graph(), "nt")
+    assert ox_serialize(ox.Store(), "nt") == serialize(Graph(), "nt")
 
 
 def test_write_outputs_streams_the_same_bytes_as_serialize(graph: Graph, tmp_path: Path) -> None:
-    store = oxstore.store_from_graph(graph)
-    written = oxstore.write_outputs(store, tmp_path, ("turtle", "nt", "jsonld", "xml"))
+    store = ox_from_graph(graph)
+    written = write_outputs(store, tmp_path, ("turtle", "nt", "jsonld", "xml"))
     names = sorted(p.name for p in written)
     assert names == [
         "mlcryst.context.jsonld",
@@ -130,37 +141,37 @@ def test_write_outputs_streams_the_same_bytes_as_serialize(graph: Graph, tmp_pat
         "mlcryst.ttl",
     ]
     for fmt in ("turtle", "nt", "jsonld", "xml"):
-        path = tmp_path / f"mlcryst.{FORMATS[fmt][1]}"
-        assert path.read_bytes() == oxstore.serialize(store, fmt), fmt
+        path = tmp_path / EXPORT_FORMATS[fmt].file_name()
+        assert path.read_bytes() == ox_serialize(store, fmt), fmt
     assert (tmp_path / "mlcryst.nt").read_bytes() == serialize(graph, "nt")
     assert sorted(p.name for p in tmp_path.iterdir()) == names  # no temporary files left
 
 
 def test_write_outputs_without_nt_leaves_no_scratch_file(graph: Graph, tmp_path: Path) -> None:
-    store = oxstore.store_from_graph(graph)
-    oxstore.write_outputs(store, tmp_path, ("turtle",))
+    store = ox_from_graph(graph)
+    write_outputs(store, tmp_path, ("turtle",))
     assert [p.name for p in tmp_path.iterdir()] == ["mlcryst.ttl"]
 
 
 def test_write_outputs_writes_nothing_when_one_file_fails(graph: Graph, tmp_path: Path) -> None:
-    store = oxstore.store_from_graph(graph)
+    store = ox_from_graph(graph)
     (tmp_path / "mlcryst.jsonld").mkdir()  # a folder where a file must go: the rename fails
     with pytest.raises(OutputError):
-        oxstore.write_outputs(store, tmp_path)
+        write_outputs(store, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mlcryst.jsonld"]
 
 
 def test_write_file(graph: Graph, tmp_path: Path) -> None:
-    store = oxstore.store_from_graph(graph)
-    path = oxstore.write_file(store, tmp_path / "sub" / "g.ttl", "turtle")
-    assert path.read_bytes() == oxstore.serialize(store, "turtle")
+    store = ox_from_graph(graph)
+    path = write_file(store, tmp_path / "sub" / "g.ttl", "turtle")
+    assert path.read_bytes() == ox_serialize(store, "turtle")
 
 
 def test_store_outputs_are_deterministic_across_processes(tmp_path: Path) -> None:
     """Two separate builds (fresh processes, fresh blank nodes) give identical bytes."""
     script = (
-        "import sys; from mlcryst.stores import oxigraph_store as oxstore; "
-        "oxstore.write_outputs(oxstore.build_store(), sys.argv[1])"
+        "import sys; from mlcryst.stores.registry import open_store; "
+        "open_store('oxigraph').write_outputs(sys.argv[1])"
     )
     for out in ("a", "b"):
         subprocess.run([sys.executable, "-c", script, str(tmp_path / out)], check=True)
@@ -170,10 +181,10 @@ def test_store_outputs_are_deterministic_across_processes(tmp_path: Path) -> Non
 
 def test_to_rdflib_can_keep_xsd_string() -> None:
     plain = ox.Literal("x")
-    assert oxstore.to_rdflib(plain) == Literal("x")
-    kept = oxstore.to_rdflib(plain, keep_xsd_string=True)
+    assert to_rdflib(plain) == Literal("x")
+    kept = to_rdflib(plain, keep_xsd_string=True)
     assert kept.datatype == URIRef("http://www.w3.org/2001/XMLSchema#string")
-    assert oxstore.to_rdflib(ox.Literal("x", language="en"), keep_xsd_string=True) == Literal(
+    assert to_rdflib(ox.Literal("x", language="en"), keep_xsd_string=True) == Literal(
         "x", lang="en"
     )
 
@@ -183,11 +194,11 @@ def test_parallel_serialisation_writes_the_same_bytes(
 ) -> None:
     from mlcryst.export import oxigraph_writer as oxexport
 
-    store = oxstore.store_from_graph(graph)
-    oxstore.write_outputs(store, tmp_path / "one", ("turtle", "nt", "jsonld", "xml"))
+    store = ox_from_graph(graph)
+    write_outputs(store, tmp_path / "one", ("turtle", "nt", "jsonld", "xml"))
     monkeypatch.setattr(oxexport, "PARALLEL_BYTES", 0)  # worker processes even for this graph
     monkeypatch.setattr(oxexport, "_cores", lambda: 4)
-    oxstore.write_outputs(store, tmp_path / "par", ("turtle", "nt", "jsonld", "xml"))
+    write_outputs(store, tmp_path / "par", ("turtle", "nt", "jsonld", "xml"))
     for path in (tmp_path / "one").iterdir():
         assert (tmp_path / "par" / path.name).read_bytes() == path.read_bytes(), path.name
 
@@ -201,7 +212,7 @@ def test_a_url_that_is_no_iri_is_a_data_error(data_copy: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(DataError, match="not an absolute IRI") as err:
-        oxstore.build_store(data_copy)
+        build_store(data_copy)
     assert err.value.field == "homepage"
     assert err.value.file and err.value.file.endswith("databases.yaml")
 
@@ -223,11 +234,11 @@ def test_a_failing_worker_is_an_output_error(
 def test_a_blank_subject_that_hangs_off_nothing_is_refused() -> None:
     graph = _graph_with((BNode(), URIRef("urn:p"), Literal("x")))
     with pytest.raises(OutputError, match="tree-shaped"):
-        oxstore.serialize(oxstore.store_from_graph(graph), "nt")
+        ox_serialize(ox_from_graph(graph), "nt")
 
 
 def test_a_cycle_of_blank_nodes_is_refused() -> None:
     a, b = BNode(), BNode()
     graph = _graph_with((a, URIRef("urn:p"), b), (b, URIRef("urn:p"), a))
     with pytest.raises(OutputError, match="tree-shaped"):
-        oxstore.serialize(oxstore.store_from_graph(graph), "nt")
+        ox_serialize(ox_from_graph(graph), "nt")

@@ -6,9 +6,13 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from mlcryst.namespaces import BIBO, DCTERMS
-from mlcryst.stores.oxigraph_store import store_from_graph
+from mlcryst.stores.oxigraph_store import OxigraphStore
 from mlcryst.stores.view import StoreView
 from mlcryst.visual.network import coauthor_view, index_graph
+
+
+def store_from_graph(graph: Graph) -> object:
+    return OxigraphStore.from_triples(graph).store
 
 
 def test_index_from_the_store_equals_index_from_rdflib(graph: Graph) -> None:

@@ -133,7 +133,7 @@ def test_parameters_through_the_cli(runner: CliRunner, graph: Graph) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_oxigraph_gives_the_same_rows(graph: Graph, embedded_oxigraph: Any, name: str) -> None:
     """A second engine (the CLI's default store) agrees with rdflib on every query."""
-    from mlcryst.stores.oxigraph_store import run_query, to_rdflib_result
+    from mlcryst.sparql.oxigraph import run_query, to_rdflib_result
 
     result = to_rdflib_result(run_query(embedded_oxigraph, find_query(name).text))  # type: ignore[union-attr]
     assert table(result) == answer(graph, name)
@@ -147,7 +147,7 @@ def test_oxigraph_gives_the_same_rows(graph: Graph, embedded_oxigraph: Any, name
 def test_oxigraph_gives_the_same_rows_with_parameters(
     graph: Graph, embedded_oxigraph: Any, key: str, bound: Any
 ) -> None:
-    from mlcryst.stores.oxigraph_store import run_query, to_rdflib_result
+    from mlcryst.sparql.oxigraph import run_query, to_rdflib_result
 
     name = "papers-by-author" if key == "author" else "papers-using-method"
     text = find_query(name).text  # type: ignore[union-attr]

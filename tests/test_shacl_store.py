@@ -23,7 +23,7 @@ from mlcryst.namespaces import BIBO, CSVW, FABIO, MLC, MLM, MLP, PRISM
 from mlcryst.shacl.compile import compile_shapes
 from mlcryst.shacl.compiled import Result, check_store, run_checks, validate_store
 from mlcryst.shacl.report import load_shapes, validate
-from mlcryst.stores.oxigraph_store import store_from_graph
+from mlcryst.stores.oxigraph_store import OxigraphStore
 
 from .test_shapes import (
     CASES,
@@ -145,7 +145,7 @@ def test_unsupported_shapes_are_refused() -> None:
 
 
 def test_shipped_graph_conforms(graph: Graph) -> None:
-    assert validate_store(store_from_graph(graph)) == []
+    assert validate_store(OxigraphStore.from_triples(graph).store) == []
 
 
 IORGER = B["paper/acta-d-58-2043"]

@@ -185,9 +185,9 @@ def test_results_do_not_depend_on_the_hash_seed(graph: Graph, stats: Stats) -> N
     from mlcryst.visual.page import build_page
 
     code = (
-        "import hashlib; from mlcryst.stores.rdflib_store import open_graph; "
+        "import hashlib; from mlcryst.stores.registry import open_store; "
         "from mlcryst.visual.stats import compute_stats; from mlcryst.visual.stats_render import render_json; "
-        "from mlcryst.visual.page import build_page; g = open_graph(); "
+        "from mlcryst.visual.page import build_page; g = open_store(); "
         "print(hashlib.sha256(render_json(compute_stats(g)).encode() "
         "+ build_page(g, 'papers')).hexdigest())"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -11,21 +12,38 @@ from rdflib import Graph
 
 from mlcryst.builder.graph import build_graph, build_triples, load_vocabularies
 from mlcryst.cli.main import main
-from mlcryst.errors import QueryError
+from mlcryst.errors import QueryError, UsageError
+from mlcryst.export.oxigraph_writer import serialize as ox_serialize
 from mlcryst.export.rdflib_writer import serialize
 from mlcryst.load.dataset import load_dataset
 from mlcryst.load.synth import write_corpus
 from mlcryst.namespaces import PREFIXES
+from mlcryst.prefixes import PREFIXES as OX_PREFIXES
 from mlcryst.sparql.named import check_safe, list_queries, run
+from mlcryst.sparql.oxigraph import render as ox_render
+from mlcryst.sparql.oxigraph import run_query
 from mlcryst.sparql.results import render
-from mlcryst.stores import oxigraph_store as oxstore
+from mlcryst.stores.cache import cache_key
+from mlcryst.stores.files import read_oxigraph
+from mlcryst.stores.oxigraph_store import OxigraphStore
+from mlcryst.stores.registry import resolve
+from mlcryst.stores.terms import to_rdflib
+
+
+def ox_from_graph(graph: Any) -> Any:
+    return OxigraphStore.from_triples(graph).store
+
+
+def ox_from_triples(triples: Any) -> Any:
+    return OxigraphStore.from_triples(triples, vocabularies=True).store
+
 
 NAMED = list_queries()
 
 
 @pytest.fixture(scope="module")
 def store(graph: Graph) -> ox.Store:
-    return oxstore.store_from_graph(graph)
+    return ox_from_graph(graph)
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +52,7 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Graph, ox.Store
     ds = load_dataset(folder)
     vocab = load_vocabularies()
     triples = build_triples(ds, None, vocab)
-    return build_graph(ds, vocabularies=vocab, triples=triples), oxstore.store_from_triples(triples)
+    return build_graph(ds, vocabularies=vocab, triples=triples), ox_from_triples(triples)
 
 
 NUMERIC = {
@@ -62,30 +80,30 @@ def _answers_rdflib(graph: Graph, query, bindings=None) -> Counter:  # type: ign
 
 def _answers_ox(store: ox.Store, query, bindings=None) -> Counter:  # type: ignore[no-untyped-def]
     text = query if isinstance(query, str) else query.text
-    result = oxstore.run_query(store, text, bindings)
+    result = run_query(store, text, bindings)
     if result.type == "ASK":
         return Counter([result.answer])
-    return Counter(tuple(_value(oxstore.to_rdflib(t)) for t in row) for row in result.rows)
+    return Counter(tuple(_value(to_rdflib(t)) for t in row) for row in result.rows)
 
 
 def test_prefixes_agree() -> None:
-    assert oxstore.PREFIXES == PREFIXES
+    assert OX_PREFIXES == PREFIXES
 
 
 def test_same_graph_on_both_stores(graph: Graph, store: ox.Store) -> None:
     assert len(store) == len(graph)
-    assert oxstore.serialize(store, "nt") == serialize(graph, "nt")
+    assert ox_serialize(store, "nt") == serialize(graph, "nt")
 
 
 def test_same_graph_built_from_triples(dataset, graph: Graph) -> None:  # type: ignore[no-untyped-def]
-    store = oxstore.store_from_triples(build_triples(dataset))
-    assert oxstore.serialize(store, "nt") == serialize(graph, "nt")
+    store = ox_from_triples(build_triples(dataset))
+    assert ox_serialize(store, "nt") == serialize(graph, "nt")
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "jsonld", "xml"])
 def test_other_formats_are_the_same_graph(graph: Graph, store: ox.Store, fmt: str) -> None:
-    data = oxstore.serialize(store, fmt)
-    assert data == oxstore.serialize(store, fmt)  # deterministic
+    data = ox_serialize(store, fmt)
+    assert data == ox_serialize(store, fmt)  # deterministic
     back = Graph().parse(
         data=data.decode("utf-8"),
         format={"turtle": "turtle", "jsonld": "json-ld", "xml": "xml"}[fmt],
@@ -112,8 +130,8 @@ def test_named_queries_same_answers_on_the_shipped_graph(
 )
 def test_named_queries_same_table(graph: Graph, store: ox.Store, name: str) -> None:
     query = next(q for q in NAMED if q.name == name)
-    ours = oxstore.render(oxstore.run_query(store, query.text), "table")
-    theirs = render(run(graph, query, timeout=0, memory_mb=0), "table", graph)
+    ours = ox_render(run_query(store, query.text), "table")
+    theirs = render(run(graph, query, timeout=0, memory_mb=0), "table")
     assert sorted(ours.splitlines()) == sorted(theirs.splitlines())
     assert ours.splitlines()[:2] == theirs.splitlines()[:2]
 
@@ -168,8 +186,8 @@ def test_unsafe_queries_are_refused_on_every_store(
     for attempt in (
         lambda: check_safe(text),
         lambda: run(graph, text),
-        lambda: oxstore.run_query(store, text),
-        lambda: oxstore.run_query(store, text, timeout=5),
+        lambda: run_query(store, text),
+        lambda: run_query(store, text, timeout=5),
     ):
         with pytest.raises(QueryError, match=why):
             attempt()
@@ -202,12 +220,12 @@ def test_cli_same_output_on_both_stores(
 
 
 def test_cache_key_follows_the_data(data_copy: Path) -> None:
-    before = oxstore.cache_key(data_copy)
-    assert oxstore.cache_key(data_copy) == before
+    before = cache_key(data_copy)
+    assert cache_key(data_copy) == before
     papers = data_copy / "papers.yaml"
     papers.write_text(papers.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
-    assert oxstore.cache_key(data_copy) != before
-    assert oxstore.cache_key(data_copy, base="https://example.org/") != oxstore.cache_key(data_copy)
+    assert cache_key(data_copy) != before
+    assert cache_key(data_copy, base="https://example.org/") != cache_key(data_copy)
 
 
 def test_export_command_on_both_stores(
@@ -238,12 +256,12 @@ def test_read_store_refuses_remote_jsonld_contexts(tmp_path: Path) -> None:
     path = tmp_path / "g.jsonld"
     path.write_text('{"@context": "http://example.org/ctx.jsonld", "@id": "urn:a"}')
     with pytest.raises(OutputError, match="remote context"):
-        oxstore.read_store(path)
+        read_oxigraph(path)
 
 
 def test_choose() -> None:
-    assert oxstore.choose("auto", papers=80) == "rdflib"
-    assert oxstore.choose("auto", papers=100_000) == "oxigraph"
-    assert oxstore.choose("rdflib", papers=100_000) == "rdflib"
-    with pytest.raises(QueryError):
-        oxstore.choose("nope")
+    assert resolve("auto", papers=80) == "rdflib"
+    assert resolve("auto", papers=100_000) == "oxigraph"
+    assert resolve("rdflib", papers=100_000) == "rdflib"
+    with pytest.raises(UsageError):
+        resolve("nope")

@@ -31,10 +31,9 @@ def _copy(graph: Graph) -> Graph:
 
 def _rows(g: Graph, name: str, store: str = "rdflib") -> list[Row]:
     if store == "oxigraph":
-        from mlcryst.stores.oxigraph_store import run_query, store_from_graph, to_rdflib_result
+        from mlcryst.stores.oxigraph_store import OxigraphStore
 
-        text = find_query(name).text  # type: ignore[union-attr]
-        return table(to_rdflib_result(run_query(store_from_graph(g), text, {})))
+        return table(OxigraphStore.from_triples(g).query(name).to_rdflib())
     return table(run(g, find_query(name), timeout=0, memory_mb=0))  # type: ignore[arg-type]
 
 

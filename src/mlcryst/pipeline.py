@@ -7,18 +7,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mlcryst.shacl.report import Violation
+    from mlcryst.stores.base import GraphStore
 
 
 @dataclass
 class BuildReport:
-    graph: Any  # an rdflib Graph, or a StoreView of the Oxigraph store (large data)
+    graph: GraphStore
     papers: int
     table1_rows: int
     people: int
     references: int
     triples: int
-    warnings: list[object] = field(default_factory=list)
+    warnings: list[Violation] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
 
 
@@ -35,11 +39,12 @@ def build(
     """Load, build and validate; write the outputs only if the graph conforms.
 
     With ``visuals`` also write the interactive page (``mlcryst.html``) and the figures
-    (``figures/*.png|svg``) into ``out_dir``. ``store`` "oxigraph" (what "auto" picks above
-    2000 papers) never makes an rdflib graph: the records stream into an Oxigraph store, the
-    shapes run there as SPARQL (:mod:`mlcryst.shacl.compiled`, pySHACL's verdicts, on ``jobs``
-    threads, default one per core), Oxigraph writes the same graph's N-Triples, Turtle and
-    JSON-LD, and the page and figures read the store (docs/benchmarks.md).
+    (``figures/*.png|svg``) into ``out_dir``. ``store`` is a name of
+    :mod:`mlcryst.stores.registry` ("auto" picks by the number of papers), and every step
+    after loading goes through that store's :class:`~mlcryst.stores.base.GraphStore`
+    interface. Oxigraph (what "auto" picks above 2000 papers) never makes an rdflib graph:
+    the shapes run there as SPARQL on ``jobs`` threads (default one per core), and the page
+    and figures read the store (docs/benchmarks.md).
 
     ``out_dir`` is replaced as one set (:class:`~mlcryst.fileio.OutputSet`): after any failure,
     Ctrl-C or kill it holds the complete previous outputs or the complete new ones, and files of
@@ -68,53 +73,28 @@ def _build(
 ) -> BuildReport:
     """:func:`build`, writing into ``output.path`` (the staging folder of an
     :class:`~mlcryst.fileio.OutputSet`) unless ``output`` is None."""
-    import os
-
     from mlcryst.builder.graph import load_vocabularies
     from mlcryst.builder.tagging import tag_dataset, vocabulary_from_graph
-    from mlcryst.export.rdflib_writer import BUILD_FORMATS
     from mlcryst.load.dataset import load_dataset
-    from mlcryst.stores.oxigraph_store import choose
+    from mlcryst.stores.registry import build_store
 
     ds = load_dataset(data_dir)
-    chosen = choose(store, papers=len(ds.papers))
     vocabularies = load_vocabularies()
     tags = tag_dataset(ds, vocabulary_from_graph(vocabularies))
     counts = (len(ds.papers), len(ds.table1()), len(ds.people), len(ds.references))
-    graph: Any
-    if chosen == "oxigraph":
-        from mlcryst.builder.stream import build_store
-        from mlcryst.shacl.compiled import check_store
-        from mlcryst.stores.oxigraph_store import write_outputs as ox_write_outputs
-        from mlcryst.stores.view import StoreView
-
-        oxs = build_store(ds, base, vocabularies, tags)
-        del ds, tags  # the records are in the store now: free them before the checks
-        warnings = check_store(oxs, jobs=jobs or os.cpu_count() or 1)
-        graph = StoreView(oxs)
-        size = len(oxs)
-    else:
-        from mlcryst.builder.graph import build_graph
-        from mlcryst.shacl.report import check
-
-        graph = build_graph(ds, base=base, vocabularies=vocabularies, tags=tags)
-        warnings = check(graph)
-        size = len(graph)
-    report = BuildReport(graph, *counts, size, list(warnings))
+    graph = build_store(store, ds, base=base, vocabularies=vocabularies, tags=tags)
+    del ds, tags  # the records are in the store now: free them before the checks
+    warnings = graph.check(jobs=jobs)
+    report = BuildReport(graph, *counts, len(graph), list(warnings))
     if output is None:
         return report
-    if chosen == "oxigraph":
-        report.written = ox_write_outputs(oxs, output.path, formats or BUILD_FORMATS)
-    else:
-        from mlcryst.export.rdflib_writer import write_outputs
-
-        report.written = write_outputs(graph, output.path, formats or BUILD_FORMATS)
+    report.written = graph.write_outputs(output.path, formats)
     if visuals:
         report.written += write_visuals(graph, output.path)
     return report
 
 
-def write_visuals(graph: Any, out_dir: Path | str) -> list[Path]:
+def write_visuals(graph: GraphStore, out_dir: Path | str) -> list[Path]:
     """The overview page (``mlcryst.html``) and the figures (``figures/``) of ``graph``.
 
     Written file by file into ``out_dir``: :func:`build` gives the staging folder of its
@@ -126,7 +106,7 @@ def write_visuals(graph: Any, out_dir: Path | str) -> list[Path]:
     from mlcryst.visual.plots import figure_files
     from mlcryst.visual.stats import compute_stats
 
-    index = index_graph(graph)
+    index = index_graph(graph.view())
     out = Path(out_dir)
     written = [write_page(graph, out / "mlcryst.html", "overview", index=index)]
     stats = compute_stats(graph, index=index)
@@ -141,7 +121,7 @@ def validate_source(
     data_dir: Path | str | None = None,
     store: str = "auto",
     jobs: int | None = None,
-) -> tuple[list[object], int]:
+) -> tuple[list[Violation], int]:
     """Validate a graph file, or the graph built from the data: (warnings, triples).
 
     Raises :class:`~mlcryst.errors.ValidationFailed` on any violation. On the rdflib store the
@@ -149,27 +129,10 @@ def validate_source(
     SPARQL (:mod:`mlcryst.shacl.compiled`, the same verdicts) on ``jobs`` threads (default: one
     per core).
     """
-    import os
+    from mlcryst.stores.registry import open_store
 
-    from mlcryst.stores.oxigraph_store import choose, count_papers
-
-    chosen = (
-        choose(store, path=source)
-        if source is not None
-        else choose(store, papers=count_papers(data_dir))
-    )
-    if chosen == "oxigraph":
-        from mlcryst.shacl.compiled import check_store, file_prefixes
-        from mlcryst.stores.oxigraph_store import open_store
-
-        oxs = open_store(source, data_dir=data_dir)
-        prefixes = file_prefixes(source) if source is not None else None
-        return list(check_store(oxs, jobs=jobs or os.cpu_count() or 1, prefixes=prefixes)), len(oxs)
-    from mlcryst.shacl.report import check
-    from mlcryst.stores.rdflib_store import open_graph
-
-    graph = open_graph(source, data_dir=data_dir, store="rdflib")
-    return list(check(graph)), len(graph)
+    graph = open_store(store, source, data_dir=data_dir)
+    return graph.check(jobs=jobs), len(graph)
 
 
 def push_payload(
@@ -185,40 +148,14 @@ def push_payload(
 
     ``source`` is an RDF file, or None for the graph built from ``data_dir``. Unless
     ``validate`` is false the shapes are checked first (:class:`~mlcryst.errors.ValidationFailed`
-    on any violation): nothing invalid leaves the machine. On Oxigraph (what "auto" picks for a
-    large graph) the store is built, checked with compiled SHACL and dumped without an rdflib
-    graph; the rdflib store writes its canonical N-Triples.
+    on any violation): nothing invalid leaves the machine.
     """
-    import os
+    from mlcryst.stores.registry import open_store
 
-    from mlcryst.stores.oxigraph_store import choose, count_papers
-
-    chosen = (
-        choose(store, path=source)
-        if source is not None
-        else choose(store, papers=count_papers(data_dir))
-    )
-    if chosen == "oxigraph":
-        import pyoxigraph as ox
-
-        from mlcryst.shacl.compiled import check_store, file_prefixes
-        from mlcryst.stores.oxigraph_store import open_store
-
-        oxs = open_store(source, data_dir=data_dir, base=base)
-        if validate:
-            prefixes = file_prefixes(source) if source is not None else None
-            check_store(oxs, jobs=jobs or os.cpu_count() or 1, prefixes=prefixes)
-        data = oxs.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
-        return data, data.count(b"\n")  # one line per triple
-    from mlcryst.export.rdflib_writer import serialize
-    from mlcryst.stores.rdflib_store import open_graph
-
-    graph = open_graph(source, data_dir=data_dir, base=base, store="rdflib")
+    graph = open_store(store, source, data_dir=data_dir, base=base)
     if validate:
-        from mlcryst.shacl.report import check
-
-        check(graph)
-    return serialize(graph, "nt"), len(graph)
+        graph.check(jobs=jobs)
+    return graph.ntriples(), len(graph)
 
 
 def export_graph(
@@ -236,27 +173,12 @@ def export_graph(
     "auto" picks for a large graph, streamed to disk, never whole in memory); without it the
     bytes are returned.
     """
-    from mlcryst.stores.oxigraph_store import choose, count_papers
+    from mlcryst.export.formats import check_formats
+    from mlcryst.stores.registry import open_store
 
-    chosen = (
-        choose(store, path=source)
-        if source is not None
-        else choose(store, papers=count_papers(data_dir))
-    )
-    if chosen == "oxigraph":
-        from mlcryst.stores.oxigraph_store import open_store, serialize, write_file
-
-        oxs = open_store(source, data_dir=data_dir, base=base)
-        if out_file is not None:
-            write_file(oxs, out_file, fmt)
-            return None
-        return serialize(oxs, fmt)
-    from mlcryst.export.rdflib_writer import serialize as rdflib_serialize
-    from mlcryst.fileio import write_atomic
-    from mlcryst.stores.rdflib_store import open_graph
-
-    data = rdflib_serialize(open_graph(source, data_dir=data_dir, base=base), fmt)
+    check_formats([fmt])
+    graph = open_store(store, source, data_dir=data_dir, base=base)
     if out_file is None:
-        return data
-    write_atomic(Path(out_file), data)
+        return graph.serialize(fmt)
+    graph.write(out_file, fmt)
     return None

@@ -5,7 +5,7 @@ builder (:func:`mlcryst.builder.graph.build_ntriples`) writes the data as N-Trip
 and Oxigraph parses and indexes them *while* they are written (:func:`load_ntriples_stream`:
 a pipe, read by ``Store.load`` in a thread that runs without the GIL). At 100k papers the
 Python side takes a few seconds and never holds more than one chunk of text; the rest is
-Oxigraph's own loading. Re-exported by :mod:`mlcryst.stores.oxigraph_store`.
+Oxigraph's own loading.
 
 >>> from mlcryst.load.dataset import load_dataset
 >>> store = build_store(load_dataset())

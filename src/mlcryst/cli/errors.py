@@ -1,17 +1,19 @@
-"""Turning library errors into messages and exit codes: the one place the CLI exits."""
+"""Turning library errors into messages and exit codes: the one place the CLI exits.
+
+:class:`Group` is the ``mlcryst`` command group; its :meth:`Group.invoke` runs every
+subcommand inside :func:`report_errors`, so no command handles errors of its own.
+"""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import click
 
 from mlcryst.errors import MlcrystError, ValidationFailed
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 #: what a command that writes or sends says when the graph does not conform
 NOTHING_DONE = {
@@ -26,25 +28,29 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-def handle_errors(func: F) -> F:
-    """Turn library errors into a message on stderr and the documented exit code."""
+@contextmanager
+def report_errors(command: str | None) -> Iterator[None]:
+    """Library errors raised inside become a message on stderr and the documented exit code
+    (:data:`mlcryst.errors.EXIT_CODES`); Ctrl-C becomes exit 130."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        click.echo(f"mlcryst: error: {exc}", err=True)
+        for v in exc.violations:
+            click.echo(f"  {v}", err=True)
+        done = NOTHING_DONE.get(command or "")
+        if done:
+            click.echo(done, err=True)
+        sys.exit(exc.exit_code)
+    except MlcrystError as exc:
+        _fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
 
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except ValidationFailed as exc:
-            click.echo(f"mlcryst: error: {exc}", err=True)
-            for v in exc.violations:
-                click.echo(f"  {v}", err=True)
-            ctx = click.get_current_context(silent=True)
-            done = NOTHING_DONE.get(ctx.info_name or "" if ctx else "")
-            if done:
-                click.echo(done, err=True)
-            sys.exit(exc.exit_code)
-        except MlcrystError as exc:
-            _fail(str(exc), exc.exit_code)
-        except KeyboardInterrupt:
-            _fail("interrupted", 130)
 
-    return wrapper  # type: ignore[return-value]
+class Group(click.Group):
+    """The command group: every subcommand runs under :func:`report_errors`."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with report_errors(ctx.invoked_subcommand):
+            return super().invoke(ctx)

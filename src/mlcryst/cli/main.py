@@ -5,30 +5,20 @@ Exit codes are in :data:`mlcryst.errors.EXIT_CODES` (and the README).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from mlcryst.cli.errors import handle_errors
+from mlcryst.cli.errors import Group
 from mlcryst.cli.options import base_option, data_option, graph_option, store_option
 from mlcryst.cli.remote import endpoint_options
 from mlcryst.errors import EXIT_CODES
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
-EXPORT_FORMATS = ("turtle", "nt", "jsonld", "xml")
-
-
-def _open(graph_file: Path | None, data_dir: Path | None = None, base: str | None = None) -> Any:
-    from mlcryst.stores.rdflib_store import open_graph
-
-    return open_graph(graph_file, data_dir=data_dir, base=base)
+from mlcryst.export.formats import EXPORT_FORMATS
+from mlcryst.sparql.answer import RESULT_FORMATS
 
 
 @click.group(
+    cls=Group,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="Exit codes: " + "; ".join(f"{k} {v}" for k, v in EXIT_CODES.items()),
 )
@@ -55,7 +45,6 @@ def main() -> None:
     help="Skip the interactive page (mlcryst.html) and the figures (figures/).",
 )
 @store_option
-@handle_errors
 def build(
     out_dir: Path, data_dir: Path | None, base: str | None, no_visuals: bool, store: str
 ) -> None:
@@ -79,21 +68,14 @@ def build(
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @data_option
 @store_option
-@handle_errors
 def validate(file: Path | None, data_dir: Path | None, store: str) -> None:
     """Check FILE (default: the graph built from the data) against the SHACL shapes."""
     from mlcryst.pipeline import validate_source
 
     warnings, triples = validate_source(file, data_dir=data_dir, store=store)
     for w in warnings:
-        click.echo(f"  {w.severity.lower()}: {w}")  # type: ignore[attr-defined]
+        click.echo(f"  {w.severity.lower()}: {w}")
     click.echo(f"{file or 'the built graph'}: conforms ({triples} triples)")
-
-
-def _rdflib_params(params: tuple[str, ...]) -> dict[str, Any]:
-    from mlcryst.sparql.params import parse_params
-
-    return {name: p.rdflib() for name, p in parse_params(params).items()}
 
 
 @main.command()
@@ -116,14 +98,8 @@ def _rdflib_params(params: tuple[str, ...]) -> dict[str, Any]:
     help="Bind a query variable (repeatable); <iri> or prefix:local give an IRI.",
 )
 @endpoint_options
-@click.option(
-    "--store",
-    type=click.Choice(("auto", "rdflib", "oxigraph")),
-    default="auto",
-    show_default=True,
-    help="Query engine: auto is Oxigraph (same answers, faster; the "
-    "built graph is cached), rdflib on request.",
-)
+@data_option
+@store_option
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0),
@@ -140,7 +116,6 @@ def _rdflib_params(params: tuple[str, ...]) -> dict[str, Any]:
     help="Stop the query past this much memory beyond the loaded graph "
     "(default MLCRYST_MAX_MEMORY_MB, or 2048 or half the RAM; 0: no memory limit).",
 )
-@handle_errors
 def query(
     name: str | None,
     sparql_text: str | None,
@@ -151,12 +126,14 @@ def query(
     named_graph: str,
     user: str | None,
     password: str | None,
+    data_dir: Path | None,
     store: str,
     timeout: float | None,
     max_memory: int | None,
 ) -> None:
     """Run a named query (see `mlcryst queries`), a .rq file, or --sparql TEXT."""
-    from mlcryst.sparql.named import find_query, run
+    from mlcryst.sparql.named import find_query
+    from mlcryst.sparql.params import parse_params
 
     if bool(name) == bool(sparql_text):
         raise click.UsageError("give a query NAME or FILE, or --sparql TEXT (one of them)")
@@ -165,16 +142,19 @@ def query(
     from mlcryst.sparql.guard import guard
 
     guard(q if isinstance(q, str) else q.text)  # refused before any store or server is opened
+    bindings = parse_params(params)
     if endpoint:  # a SPARQL server (docs/servers.md)
-        if graph_file:
-            raise click.UsageError("--graph FILE and --endpoint URL exclude each other")
+        if graph_file or data_dir:
+            raise click.UsageError(
+                "--graph FILE or --data DIR and --endpoint URL exclude each other"
+            )
         from mlcryst.cli.remote import query_endpoint
 
         click.echo(
             query_endpoint(
                 endpoint,
                 q,
-                _rdflib_params(params),
+                {name: p.rdflib() for name, p in bindings.items()},
                 fmt,
                 user=user,
                 password=password,
@@ -183,20 +163,14 @@ def query(
             nl=False,
         )
         return
-    if store != "rdflib":  # Oxigraph, without importing rdflib (docs/benchmarks.md)
-        from mlcryst.cli.scale import query_oxigraph
+    from mlcryst.stores.registry import open_store
 
-        click.echo(query_oxigraph(q, graph_file, params, fmt, timeout, max_memory), nl=False)
-        return
-    from mlcryst.sparql.results import render
-
-    graph = _open(graph_file)
-    result = run(graph, q, _rdflib_params(params), timeout=timeout, memory_mb=max_memory)
-    click.echo(render(result, fmt, graph), nl=False)
+    graph = open_store(store, graph_file, data_dir=data_dir)
+    answer = graph.query(q, bindings, timeout=timeout, memory_mb=max_memory)
+    click.echo(answer.render(fmt), nl=False)
 
 
 @main.command()
-@handle_errors
 def queries() -> None:
     """List the named queries: name, then the question each answers."""
     from mlcryst.sparql.named import list_queries
@@ -209,7 +183,7 @@ def queries() -> None:
 
 @main.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle", show_default=True
+    "--format", "fmt", type=click.Choice(tuple(EXPORT_FORMATS)), default="turtle", show_default=True
 )
 @click.option(
     "--out",
@@ -221,7 +195,6 @@ def queries() -> None:
 @data_option
 @base_option
 @store_option
-@handle_errors
 def export(
     fmt: str,
     out_file: Path | None,
@@ -243,7 +216,6 @@ def export(
 @main.command()
 @data_option
 @click.option("--row", type=int, help="Only this Table 1 row.")
-@handle_errors
 def tags(data_dir: Path | None, row: int | None) -> None:
     """Show how each Table 1 phrase was mapped to concepts (labels or curated override)."""
     from mlcryst.builder.graph import load_vocabularies
@@ -253,32 +225,24 @@ def tags(data_dir: Path | None, row: int | None) -> None:
     ds = load_dataset(data_dir)
     vocab_graph = load_vocabularies()
     result = tag_dataset(ds, vocabulary_from_graph(vocab_graph))
-    nm = vocab_graph.namespace_manager
-    from mlcryst.namespaces import bind_prefixes
+    from mlcryst.prefixes import CONVERTER
 
-    bind_prefixes(vocab_graph)
     for paper in ds.table1():
         if row is not None and paper.row != row:
             continue
         click.echo(f"row {paper.row}  {paper.short_label()}")
         for pt in result[paper.key].phrases:
-            concepts = ", ".join(nm.curie(str(c)) for c in pt.concepts) or "(no concept)"
+            concepts = ", ".join(CONVERTER.compress(str(c)) for c in pt.concepts) or "(no concept)"
             via = "" if pt.via == "labels" else f"  [{pt.via}]"
             click.echo(f"    {pt.column:8} {pt.phrase!r} -> {concepts}{via}")
 
 
+from mlcryst.cli.remote import push  # noqa: E402
+from mlcryst.cli.scale import synth  # noqa: E402
 from mlcryst.cli.visual import network, plot, stats, viz  # noqa: E402
 
-for _command in (viz, network, stats, plot):
+for _command in (viz, network, stats, plot, push, synth):
     main.add_command(_command)
-
-from mlcryst.cli.remote import push  # noqa: E402
-
-main.add_command(push)
-
-from mlcryst.cli.scale import synth  # noqa: E402
-
-main.add_command(synth)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,10 +1,15 @@
-"""Options shared by several ``mlcryst`` commands, so each means the same everywhere."""
+"""Options shared by several ``mlcryst`` commands, so each means the same everywhere.
+
+The choices come from the registries: ``--store`` from :data:`mlcryst.stores.registry.STORES`.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
+
+from mlcryst.stores.registry import AUTO_PAPERS, STORE_CHOICES
 
 graph_option = click.option(
     "--graph",
@@ -26,9 +31,10 @@ base_option = click.option(
 )
 store_option = click.option(
     "--store",
-    type=click.Choice(("auto", "rdflib", "oxigraph")),
+    type=click.Choice(STORE_CHOICES),
     default="auto",
     show_default=True,
     help="Where the graph is held: rdflib, or Oxigraph (much faster at scale); auto picks "
-    "Oxigraph above 2000 papers or a 5 MB graph file (docs/benchmarks.md).",
+    f"Oxigraph above {AUTO_PAPERS} papers or a 5 MB graph file, rdflib below "
+    "(docs/benchmarks.md).",
 )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -71,18 +70,6 @@ def _push_options(func: F) -> F:
     return _common(func, required=True)
 
 
-def handled(func: F) -> F:
-    """Library errors -> message and exit code, exactly as the core commands do."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from mlcryst.cli.errors import handle_errors
-
-        return handle_errors(func)(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
-
-
 def _from_environment(name: str) -> bool:
     """Whether the option ``name`` of the running command came from its environment variable."""
     from click.core import ParameterSource
@@ -132,29 +119,17 @@ def query_endpoint(
     timeout: float | None = None,
 ) -> str:
     """Run ``query`` (a NamedQuery or text) on the server at ``url``; the rendered result."""
-    from rdflib import Graph
-
-    from mlcryst.namespaces import bind_prefixes
     from mlcryst.remote.endpoint import query as run_remote
-    from mlcryst.sparql.named import NamedQuery
+    from mlcryst.sparql.named import NamedQuery, check_parameters
     from mlcryst.sparql.results import render
 
     endpoint = _endpoint(url, user, password, timeout=timeout or 120.0)
     text = query
     if isinstance(query, NamedQuery):
-        unknown = set(bindings) - set(query.parameters)
-        if unknown:
-            from mlcryst.errors import QueryError
-
-            raise QueryError(
-                f"query {query.name} has no parameter(s) {sorted(unknown)}; "
-                f"it takes: {', '.join(query.parameters) or 'none'}"
-            )
+        check_parameters(query, bindings)
         text = query.text
     result = run_remote(endpoint, text, bindings, named_graph=named_graph or None)
-    prefixes = Graph()
-    bind_prefixes(prefixes)
-    return render(result, fmt, prefixes)
+    return render(result, fmt)
 
 
 @click.command()
@@ -179,7 +154,6 @@ def query_endpoint(
     metavar="SECONDS",
     help="Give up on a request after this long.",
 )
-@handled
 def push(
     endpoint: str,
     named_graph: str,

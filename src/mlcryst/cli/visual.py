@@ -16,7 +16,7 @@ from typing import Any, TypeVar, cast
 
 import click
 
-from mlcryst.cli.options import graph_option
+from mlcryst.cli.options import data_option, graph_option, store_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,22 +45,10 @@ query_option = click.option(
 )
 
 
-def handled(func: F) -> F:
-    """Library errors -> message and exit code, exactly as the core commands do."""
+def _store(graph_file: Path | None, data_dir: Path | None, store: str) -> Any:
+    from mlcryst.stores.registry import open_store
 
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from mlcryst.cli.errors import handle_errors
-
-        return handle_errors(func)(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _graph(graph_file: Path | None) -> Any:
-    from mlcryst.stores.rdflib_store import open_graph
-
-    return open_graph(graph_file)
+    return open_store(store, graph_file, data_dir=data_dir)
 
 
 @dataclass(frozen=True)
@@ -71,6 +59,8 @@ class Drawing:
     sparql_text: str | None
     query_name: str | None
     graph_file: Path | None
+    data_dir: Path | None
+    store: str
 
     def view_and_query(self) -> tuple[str, Any]:
         """The view to draw and the query (text or named) behind a construct view, checked."""
@@ -89,12 +79,14 @@ class Drawing:
         return (view or ("construct" if query is not None else "overview")), query
 
     def graph(self) -> Any:
-        """The graph to draw from: ``--graph FILE``, or the one built from the data."""
-        return _graph(self.graph_file)
+        """The store to draw from: ``--graph FILE``, or the graph built from ``--data``, in
+        the store ``--store`` names."""
+        return _store(self.graph_file, self.data_dir, self.store)
 
 
 def drawing_options(func: F) -> F:
-    """``--view``, ``--sparql``, ``--query`` and ``--graph``, passed on as one ``drawing``.
+    """``--view``, ``--sparql``, ``--query``, ``--graph``, ``--data`` and ``--store``, passed
+    on as one ``drawing``.
 
     Only packs the values: the command checks them (``drawing.view_and_query()``) where its
     errors are handled.
@@ -107,12 +99,16 @@ def drawing_options(func: F) -> F:
         sparql_text: str | None,
         query_name: str | None,
         graph_file: Path | None,
+        data_dir: Path | None,
+        store: str,
         **kwargs: Any,
     ) -> Any:
-        return func(drawing=Drawing(view, sparql_text, query_name, graph_file), **kwargs)
+        drawing = Drawing(view, sparql_text, query_name, graph_file, data_dir, store)
+        return func(drawing=drawing, **kwargs)
 
     command: Callable[..., Any] = wrapper
-    for option in (graph_option, query_option, sparql_option, view_option):
+    options = (store_option, data_option, graph_option, query_option, sparql_option, view_option)
+    for option in options:
         command = option(command)
     return cast(F, command)
 
@@ -127,7 +123,6 @@ def drawing_options(func: F) -> F:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the page here (atomically).",
 )
-@handled
 def viz(drawing: Drawing, out_file: Path) -> None:
     """Write one self-contained, offline HTML page drawing a network view of the graph."""
     from mlcryst.visual.page import write_page
@@ -153,7 +148,6 @@ def viz(drawing: Drawing, out_file: Path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the network here (atomically).",
 )
-@handled
 def network(drawing: Drawing, fmt: str | None, out_file: Path) -> None:
     """Export a network view as GraphML or GEXF (node kinds, labels and attributes kept)."""
     from mlcryst.visual.network import project, write_network
@@ -170,6 +164,8 @@ def network(drawing: Drawing, fmt: str | None, out_file: Path) -> None:
 
 @click.command()
 @graph_option
+@data_option
+@store_option
 @click.option(
     "--format",
     "fmt",
@@ -191,15 +187,21 @@ def network(drawing: Drawing, fmt: str | None, out_file: Path) -> None:
     type=click.IntRange(1),
     help="Rows in the centrality rankings.",
 )
-@handled
-def stats(graph_file: Path | None, fmt: str, out_path: Path | None, top: int) -> None:
+def stats(
+    graph_file: Path | None,
+    data_dir: Path | None,
+    store: str,
+    fmt: str,
+    out_path: Path | None,
+    top: int,
+) -> None:
     """Analytics: centrality, communities, co-authorship components, co-occurrence, the share
     of deep learning per year and the gap map."""
     from mlcryst.fileio import write_atomic, write_set
     from mlcryst.visual.stats import compute_stats
     from mlcryst.visual.stats_render import render_csv, render_json, render_text
 
-    result = compute_stats(_graph(graph_file), top=top)
+    result = compute_stats(_store(graph_file, data_dir, store), top=top)
     if fmt == "csv":
         files = render_csv(result)
         if out_path is None:
@@ -220,6 +222,8 @@ def stats(graph_file: Path | None, fmt: str, out_path: Path | None, top: int) ->
 
 @click.command()
 @graph_option
+@data_option
+@store_option
 @click.option(
     "--out",
     "out_dir",
@@ -235,12 +239,17 @@ def stats(graph_file: Path | None, fmt: str, out_path: Path | None, top: int) ->
     type=click.Choice(("png", "svg")),
     help="Only these formats (repeatable; default both).",
 )
-@handled
-def plot(graph_file: Path | None, out_dir: Path, formats: tuple[str, ...]) -> None:
+def plot(
+    graph_file: Path | None,
+    data_dir: Path | None,
+    store: str,
+    out_dir: Path,
+    formats: tuple[str, ...],
+) -> None:
     """Write the figures: papers per year by architecture, paradigms by journal, gap map."""
     from mlcryst.visual.plots import FORMATS, write_figures
 
-    for path in write_figures(_graph(graph_file), out_dir, formats or FORMATS):
+    for path in write_figures(_store(graph_file, data_dir, store), out_dir, formats or FORMATS):
         click.echo(f"wrote {path}")
 
 

@@ -8,7 +8,7 @@ field, message, value, severity and shape (tests/test_shacl_store.py checks this
 case of tests/shapes/ and on the shipped graph). No rdflib copy of the data is made: only
 the few triples that name a failing node are read back to describe it.
 
->>> from mlcryst.stores.oxigraph_store import build_store
+>>> from mlcryst.builder.stream import build_store
 >>> validate_store(build_store())
 []
 """
@@ -81,7 +81,7 @@ def _fill(template: str | None, row: dict[str, Node]) -> str | None:
 
 def run_check(store: Any, check: Check) -> list[Result]:
     """The results of one compiled constraint on ``store`` (a pyoxigraph Store)."""
-    from mlcryst.stores.oxigraph_store import to_rdflib
+    from mlcryst.stores.terms import to_rdflib
 
     solutions = store.query(check.query)
     names = [v.value for v in solutions.variables]
@@ -114,13 +114,13 @@ def naming_graph(
     import pyoxigraph as ox
 
     from mlcryst.namespaces import bind_prefixes
-    from mlcryst.stores.terms import _ToOx, to_rdflib
+    from mlcryst.stores.terms import ToOx, to_rdflib
 
     graph = Graph()
     bind_prefixes(graph)
     for prefix, namespace in (prefixes or {}).items():
         graph.bind(prefix, namespace, override=True, replace=True)
-    to_ox = _ToOx()
+    to_ox = ToOx()
 
     def ox_node(node: Node) -> Any:
         return ox.BlankNode(str(node)) if isinstance(node, BNode) else to_ox(node)

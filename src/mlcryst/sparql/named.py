@@ -154,8 +154,21 @@ def run(
     text = guard(query.text if isinstance(query, NamedQuery) else query)
     if isinstance(query, NamedQuery):
         check_parameters(query, bindings or {})
+    what = f"query {query.name}" if isinstance(query, NamedQuery) else "the query"
+    return run_guarded(graph, text, bindings, timeout=timeout, memory_mb=memory_mb, what=what)
+
+
+def run_guarded(
+    graph: Graph,
+    text: str,
+    bindings: dict[str, URIRef | Literal] | None = None,
+    *,
+    timeout: float | None = None,
+    memory_mb: int | None = None,
+    what: str = "the query",
+) -> Result:
+    """:func:`run` for a text that :func:`mlcryst.sparql.guard.guard` has passed."""
     if timeout or memory_mb != 0:
-        what = f"query {query.name}" if isinstance(query, NamedQuery) else "the query"
         payload = run_limited(
             lambda: _materialise(_evaluate(graph, text, bindings)),
             timeout=timeout,

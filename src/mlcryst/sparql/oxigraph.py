@@ -6,10 +6,8 @@
 * :func:`render`: the same table as :mod:`mlcryst.sparql.results`, without importing rdflib (the
   other results formats go through rdflib's serialisers, byte-identical).
 
-Everything here is re-exported by :mod:`mlcryst.stores.oxigraph_store`.
-
->>> from mlcryst.stores.oxigraph_store import read_store_text
->>> store = read_store_text('<urn:a> <urn:p> "x" .', "nt")
+>>> from mlcryst.stores.oxigraph_store import OxigraphStore
+>>> store = OxigraphStore.from_text('<urn:a> <urn:p> "x" .', "nt").store
 >>> print(render(run_query(store, "SELECT ?s ?o WHERE { ?s ?p ?o }"), "table"), end="")
 s      o
 -----  -
@@ -20,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from mlcryst.errors import QueryError
+from mlcryst.prefixes import CONVERTER
 from mlcryst.sparql.texttable import aligned
-from mlcryst.stores.terms import PREFIXES, _ToOx, cache_dir, to_rdflib
+from mlcryst.stores.terms import ToOx, cache_dir, to_rdflib
 
 if TYPE_CHECKING:
     from rdflib.query import Result
@@ -158,7 +156,7 @@ def _materialise(result: Any) -> OxResult:
 def _ox_binding(value: Any) -> Any:
     if isinstance(value, (ox.NamedNode, ox.BlankNode, ox.Literal)):
         return value
-    return _ToOx()(value)
+    return ToOx()(value)
 
 
 def run_query(
@@ -221,46 +219,10 @@ def run_query(
 
 # --- rendering -------------------------------------------------------------------------------
 
-_NAME_START = {"Ll", "Lu", "Lo", "Lt", "Nl"}
-_SPLIT_START = _NAME_START | {"Nd"}
-_NAME = _NAME_START | {"Mc", "Me", "Mn", "Lm", "Nd"}
-_ALLOWED = {"\u00b7", "\u0387", "-", ".", "_", "%", "(", ")"}
-_BY_NAMESPACE = {ns: prefix for prefix, ns in PREFIXES.items()}
-
-
-def _split_uri(uri: str) -> tuple[str, str] | None:
-    """rdflib.namespace.split_uri: where an IRI splits into namespace and local name."""
-    category = unicodedata.category
-    length = len(uri)
-    for i in range(length):
-        c = uri[-i - 1]
-        if category(c) not in _NAME:
-            if c in _ALLOWED:
-                continue
-            for j in range(-1 - i, length):
-                if category(uri[j]) in _SPLIT_START or uri[j] == "_":
-                    ns = uri[:j]
-                    if not ns:
-                        break
-                    return ns, uri[j:]
-            break
-    return None
-
 
 def curie(iri: str) -> str:
-    """The CURIE of ``iri`` under mlcryst's prefixes, or the IRI itself (as results.py shows)."""
-    split = _split_uri(iri)
-    if split is None:
-        return iri
-    namespace = split[0]
-    best = max(
-        (ns for ns in _BY_NAMESPACE if iri.startswith(ns) and ns.startswith(namespace)),
-        key=len,
-        default=None,
-    )
-    if best is not None:
-        return f"{_BY_NAMESPACE[best]}:{iri[len(best) :]}"
-    return iri
+    """The CURIE of ``iri`` under mlcryst's prefixes, or the IRI itself (as every table shows)."""
+    return CONVERTER.compress(iri)
 
 
 def _cell(term: Any) -> str:
@@ -312,11 +274,6 @@ def render(result: OxResult, fmt: str) -> str:
     """Render as :func:`mlcryst.sparql.results.render` does (the table without importing rdflib)."""
     if fmt == "table" and result.type != "CONSTRUCT":
         return table(result)
-    from rdflib import Graph
-
-    from mlcryst.namespaces import bind_prefixes
     from mlcryst.sparql.results import render as rdflib_render
 
-    prefixes = Graph()
-    bind_prefixes(prefixes)
-    return rdflib_render(to_rdflib_result(result), fmt, prefixes)
+    return rdflib_render(to_rdflib_result(result), fmt)

@@ -6,37 +6,35 @@ fields, then each term in Turtle/N-Triples syntax, unbound values empty.
 
 >>> from rdflib import Graph
 >>> g = Graph().parse(data="<urn:x> <urn:p> 1 .", format="turtle")
->>> print(render(g.query("SELECT ?s ?o WHERE { ?s ?p ?o }"), "table", g), end="")
+>>> print(render(g.query("SELECT ?s ?o WHERE { ?s ?p ?o }"), "table"), end="")
 s      o
 -----  -
 urn:x  1
->>> render(g.query("SELECT ?s ?o WHERE { ?s ?p ?o }"), "tsv", g).split("\\n")
+>>> render(g.query("SELECT ?s ?o WHERE { ?s ?p ?o }"), "tsv").split("\\n")
 ['?s\\t?o', '<urn:x>\\t"1"^^<http://www.w3.org/2001/XMLSchema#integer>', '']
 """
 
 from __future__ import annotations
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.query import Result
 
 from mlcryst.errors import QueryError
+from mlcryst.namespaces import bind_prefixes
+from mlcryst.prefixes import CONVERTER
+from mlcryst.sparql.answer import RESULT_FORMATS
 from mlcryst.sparql.texttable import aligned
 
 #: --format choices; the last four are the SPARQL 1.1 results formats.
-FORMATS = ("table", "csv", "tsv", "json", "xml")
+FORMATS = RESULT_FORMATS
 
 
-def _cell(term: object, graph: Graph | None) -> str:
+def _cell(term: object) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        if graph is not None:
-            try:
-                return graph.namespace_manager.curie(str(term), generate=False)
-            except (ValueError, KeyError):
-                return str(term)
-        return str(term)
+        return CONVERTER.compress(str(term))
     if isinstance(term, BNode):
         return f"_:{term}"
     if isinstance(term, Literal):
@@ -83,30 +81,31 @@ def tsv(result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
-def table(result: Result, graph: Graph | None = None, width: int | None = None) -> str:
-    """An aligned plain-text table; long cells are clipped to fit the terminal."""
+def table(result: Result, width: int | None = None) -> str:
+    """An aligned plain-text table; long cells are clipped to fit the terminal. IRIs are
+    shown as CURIEs of mlcryst's prefixes (:data:`mlcryst.prefixes.CONVERTER`), as on every
+    store."""
     if result.type == "ASK":
         return ("true" if result.askAnswer else "false") + "\n"
     names = [str(v) for v in result.vars or []]
-    body = [[_cell(row[i], graph) for i in range(len(names))] for row in result]  # type: ignore[index]
+    body = [[_cell(row[i]) for i in range(len(names))] for row in result]  # type: ignore[index]
     return aligned(names, body, width)
 
 
-def render(result: Result, fmt: str, graph: Graph | None = None) -> str:
-    """Render a result in ``fmt`` (one of ``FORMATS``); CONSTRUCT/DESCRIBE give Turtle."""
+def render(result: Result, fmt: str) -> str:
+    """Render a result in ``fmt`` (one of ``FORMATS``); CONSTRUCT/DESCRIBE give Turtle (with
+    mlcryst's prefixes)."""
     if fmt not in FORMATS:
         raise QueryError(f"unknown results format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         g = result.graph
         assert g is not None
-        if graph is not None:
-            for prefix, ns in graph.namespaces():
-                g.bind(prefix, ns, override=True)
+        bind_prefixes(g)
         return g.serialize(format="turtle")
     if fmt == "table":
-        return table(result, graph)
+        return table(result)
     if result.type == "ASK" and fmt in ("csv", "tsv"):
-        return table(result, graph)  # the formats define no boolean: "true" or "false"
+        return table(result)  # the formats define no boolean: "true" or "false"
     if fmt == "tsv":
         return tsv(result)
     data = result.serialize(format=fmt, encoding="utf-8")

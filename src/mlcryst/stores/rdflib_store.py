@@ -1,61 +1,117 @@
-"""The one place a graph comes from: built from the curated data, or read from a file.
+"""The rdflib store: the graph as an rdflib ``Graph``, validated by pySHACL.
 
-Everything downstream takes the rdflib ``Graph`` this returns, so a faster store or a remote
-endpoint can be swapped in here without touching the other stages.
+The reference implementation of :class:`~mlcryst.stores.base.GraphStore`: the small graph's
+outputs are rdflib's (Turtle, JSON-LD), SHACL runs in pySHACL, SPARQL in rdflib's engine.
 
->>> g = open_graph()            # built in memory from the shipped data
->>> len(g) > 1000
+>>> store = RdflibStore.from_data()            # built in memory from the shipped data
+>>> len(store) > 1000
 True
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rdflib import Graph
 
-from mlcryst.stores.files import SUFFIXES, format_of, read_rdflib
+from mlcryst.stores.base import GraphStore
 
-#: suffix -> rdflib parser name (derived from :data:`mlcryst.stores.files.FORMATS`, the one table)
-SUFFIX_FORMATS: dict[str, str] = {suffix: f.name for suffix, f in SUFFIXES.items()}
-
-
-def guess_format(path: Path) -> str:
-    """rdflib's name of the format of ``path`` (from its suffix), or OutputError."""
-    return format_of(path).name
+if TYPE_CHECKING:
+    from mlcryst.builder.tagging import PaperTags
+    from mlcryst.load.records import Dataset
+    from mlcryst.shacl.report import Violation
+    from mlcryst.sparql.answer import Answer
 
 
-def read_graph(path: Path | str, fmt: str | None = None) -> Graph:
-    """Parse an RDF file (format from its suffix unless given), never touching the network.
+class RdflibStore(GraphStore):
+    """A :class:`~mlcryst.stores.base.GraphStore` over an rdflib ``Graph``."""
 
-    Read by :func:`mlcryst.stores.files.read_rdflib`: special files, oversized, malformed or
-    hostile files (entity bombs, remote JSON-LD contexts, deep nesting) are refused with
-    :class:`~mlcryst.errors.OutputError` naming the file, and the parse runs under the time
-    and memory budgets (:class:`~mlcryst.errors.QueryTimeout` past them).
-    """
-    return read_rdflib(path, fmt)
+    name: ClassVar[str] = "rdflib"
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.prefixes = {str(p): str(ns) for p, ns in graph.namespaces()}
+
+    @classmethod
+    def from_dataset(
+        cls,
+        dataset: Dataset,
+        *,
+        base: str | None = None,
+        vocabularies: Graph | None = None,
+        tags: dict[str, PaperTags] | None = None,
+    ) -> RdflibStore:
+        from mlcryst.builder.graph import build_graph
+
+        return cls(build_graph(dataset, base=base, vocabularies=vocabularies, tags=tags))
+
+    @classmethod
+    def from_file(cls, path: Path | str) -> RdflibStore:
+        from mlcryst.stores.files import read_rdflib
+
+        return cls(read_rdflib(path))
+
+    @classmethod
+    def from_text(cls, text: str, fmt: str = "nt") -> RdflibStore:
+        from mlcryst.export.formats import EXPORT_FORMATS, check_formats
+
+        check_formats([fmt])
+        return cls(Graph().parse(data=text, format=EXPORT_FORMATS[fmt].rdflib))
+
+    def __len__(self) -> int:
+        return len(self.graph)
+
+    def view(self) -> Graph:
+        return self.graph
+
+    def _query(
+        self,
+        text: str,
+        bindings: dict[str, Any],
+        timeout: float | None,
+        memory_mb: int | None,
+        what: str,
+    ) -> Answer:
+        from mlcryst.sparql.answer import RdflibAnswer
+        from mlcryst.sparql.named import run_guarded
+
+        terms = {name: _rdflib_term(value) for name, value in bindings.items()}
+        return RdflibAnswer(
+            run_guarded(self.graph, text, terms, timeout=timeout, memory_mb=memory_mb, what=what)
+        )
+
+    def validate(self, shapes: Graph | None = None, *, jobs: int | None = None) -> list[Violation]:
+        from mlcryst.shacl.report import validate
+
+        return validate(self.graph, shapes)
+
+    def serialize(self, fmt: str) -> bytes:
+        from mlcryst.export.rdflib_writer import serialize
+
+        return serialize(self.graph, fmt)
+
+    def write(self, path: Path | str, fmt: str) -> Path:
+        from mlcryst.fileio import write_atomic
+
+        path = Path(path)
+        write_atomic(path, self.serialize(fmt))
+        return path
+
+    def write_outputs(
+        self, out_dir: Path | str, formats: tuple[str, ...] | None = None
+    ) -> list[Path]:
+        from mlcryst.export.formats import BUILD_FORMATS
+        from mlcryst.export.rdflib_writer import write_outputs
+
+        return write_outputs(self.graph, out_dir, formats or BUILD_FORMATS)
+
+    def ntriples(self) -> bytes:
+        return self.serialize("nt")
 
 
-def open_graph(
-    source: Path | str | None = None,
-    *,
-    data_dir: Path | str | None = None,
-    base: str | None = None,
-    store: str = "rdflib",
-) -> Graph:
-    """The graph to work on: ``source`` if given, else built from the curated data.
+def _rdflib_term(value: Any) -> Any:
+    """A binding as an rdflib term (a :class:`~mlcryst.sparql.params.Param`, or one already)."""
+    from mlcryst.sparql.params import Param
 
-    With ``store="oxigraph"`` (or "auto" and a large file) a file is parsed by Oxigraph's
-    parsers, much faster than rdflib's, then handed over as an rdflib Graph.
-    """
-    if source is not None:
-        if store != "rdflib":
-            from mlcryst.stores.oxigraph_store import choose, read_store, to_graph
-
-            if choose(store, path=source) == "oxigraph":
-                return to_graph(read_store(source))
-        return read_graph(source)
-    from mlcryst.builder.graph import build_graph
-    from mlcryst.load.dataset import load_dataset
-
-    return build_graph(load_dataset(data_dir), base=base)
+    return value.rdflib() if isinstance(value, Param) else value

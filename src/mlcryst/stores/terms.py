@@ -21,41 +21,17 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from mlcryst.stores.files import SUFFIXES
+from mlcryst.export.formats import EXPORT_FORMATS
+from mlcryst.stores.files import SUFFIXES, format_of
 
-#: mlcryst.namespaces.PREFIXES, repeated here so the query path does not import rdflib
-#: (tests/test_stores.py checks that the two agree)
-PREFIXES: dict[str, str] = {
-    "mlc": "https://w3id.org/mlcryst/ontology#",
-    "mlm": "https://w3id.org/mlcryst/method/",
-    "mlp": "https://w3id.org/mlcryst/problem/",
-    "fabio": "http://purl.org/spar/fabio/",
-    "prism": "http://prismstandard.org/namespaces/basic/2.0/",
-    "bibo": "http://purl.org/ontology/bibo/",
-    "cito": "http://purl.org/spar/cito/",
-    "biro": "http://purl.org/spar/biro/",
-    "csvw": "http://www.w3.org/ns/csvw#",
-    "dcmitype": "http://purl.org/dc/dcmitype/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 #: suffix -> Oxigraph format (derived from :data:`mlcryst.stores.files.FORMATS`, the one table)
 SUFFIX_FORMATS: dict[str, ox.RdfFormat] = {suffix: f.ox for suffix, f in SUFFIXES.items()}
-FORMAT_NAMES = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
+#: output format name (:data:`mlcryst.export.formats.EXPORT_FORMATS`) -> Oxigraph format
+FORMAT_NAMES: dict[str, ox.RdfFormat] = {
+    name: format_of(name, f.rdflib).ox for name, f in EXPORT_FORMATS.items()
 }
 
 
@@ -65,7 +41,7 @@ def cache_dir() -> Path:
     return Path(root) / "mlcryst"
 
 
-class _ToOx:
+class ToOx:
     """rdflib terms -> pyoxigraph terms, with IRIs and datatypes made once."""
 
     def __init__(self) -> None:

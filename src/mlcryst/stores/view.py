@@ -6,7 +6,7 @@ the graph by iterating triples of one predicate at a time. :class:`StoreView` an
 calls from a pyoxigraph Store, converting only the triples asked for, so a graph of 100k
 papers can be drawn and analysed without an rdflib copy of all of it.
 
->>> from mlcryst.stores.oxigraph_store import build_store
+>>> from mlcryst.builder.stream import build_store
 >>> from mlcryst.visual.network import index_graph
 >>> len(index_graph(StoreView(build_store())).papers)
 80
@@ -25,10 +25,10 @@ class StoreView:
     """The triple-pattern methods of :class:`rdflib.Graph` over a pyoxigraph Store."""
 
     def __init__(self, store: Any) -> None:
-        from mlcryst.stores.terms import _ToOx
+        from mlcryst.stores.terms import ToOx
 
         self.store = store
-        self._to_ox = _ToOx()
+        self._to_ox = ToOx()
 
     def _ox(self, node: Node | None) -> Any:
         import pyoxigraph as ox
@@ -44,7 +44,7 @@ class StoreView:
     ) -> Iterator[tuple[Node, Node, Node]]:
         import pyoxigraph as ox
 
-        from mlcryst.stores.oxigraph_store import to_rdflib
+        from mlcryst.stores.terms import to_rdflib
 
         s, p, o = pattern
         for q in self.store.quads_for_pattern(

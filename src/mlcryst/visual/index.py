@@ -1,9 +1,9 @@
 """The index of the RDF graph that :mod:`mlcryst.visual.network` projects: papers, concepts, labels.
 
 :func:`index_graph` reads everything by iterating triples once per predicate (no SPARQL property
-paths), so it stays linear in the size of the graph. :mod:`mlcryst.visual.network` re-exports every
-public
-name here.
+paths), so it stays linear in the size of the graph: it reads any
+:class:`~mlcryst.stores.base.GraphView` (an rdflib Graph, or the view of an Oxigraph store).
+:mod:`mlcryst.visual.network` re-exports every public name here.
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from mlcryst.namespaces import BIBO, CITO, FABIO, MLC, MLM, MLP, PRISM
 from mlcryst.stores import rdflist as rdflist
+from mlcryst.stores.base import GraphView
 
 DEEP_LEARNING = MLM["deep-learning"]
 CONVENTIONAL = MLM["conventional-machine-learning"]
@@ -110,7 +111,7 @@ def _english(value: Node) -> bool:
     )
 
 
-def _first_by_predicate(graph: Graph, predicates: Iterable[URIRef]) -> dict[Node, str]:
+def _first_by_predicate(graph: GraphView, predicates: Iterable[URIRef]) -> dict[Node, str]:
     """subject -> text of the first (by predicate order, then sorted) English literal."""
     out: dict[Node, str] = {}
     for pred in reversed(list(predicates)):
@@ -131,7 +132,7 @@ def _year(value: Node | None) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def _multi(graph: Graph, pred: URIRef) -> dict[Node, list[URIRef]]:
+def _multi(graph: GraphView, pred: URIRef) -> dict[Node, list[URIRef]]:
     out: dict[Node, list[URIRef]] = defaultdict(list)
     for s, o in graph.subject_objects(pred):
         if isinstance(o, URIRef):
@@ -152,7 +153,7 @@ def _closure(start: URIRef, broader: dict[Node, list[URIRef]]) -> frozenset[URIR
     return frozenset(seen)
 
 
-def index_graph(graph: Graph) -> Index:
+def index_graph(graph: GraphView) -> Index:
     """Read papers, concepts, people and labels from ``graph`` (one pass per predicate)."""
     labels = _first_by_predicate(graph, (SKOS.prefLabel, RDFS.label, FOAF.name, DCTERMS.title))
     titles = _first_by_predicate(graph, (DCTERMS.title,))
@@ -321,7 +322,7 @@ def _concept_order(items: Iterable[URIRef], concepts: dict[URIRef, Concept]) -> 
     return tuple(sorted(items, key=key))
 
 
-def _list_cells(graph: Graph) -> tuple[dict[Node, Node], dict[Node, Node]]:
+def _list_cells(graph: GraphView) -> tuple[dict[Node, Node], dict[Node, Node]]:
     """Every ``rdf:first`` and ``rdf:rest`` of the graph, read in two passes.
 
     Walking each author list with one lookup per cell costs a store round trip per cell (on

@@ -16,8 +16,8 @@ GraphML and GEXF as they are.
 Everything is read by iterating triples once per predicate (no SPARQL property paths), so the
 projection stays linear in the size of the graph.
 
->>> from mlcryst.stores.rdflib_store import open_graph
->>> g = project(open_graph(), "papers")
+>>> from mlcryst.stores.registry import open_store
+>>> g = project(open_store(), "papers")
 >>> sorted({k for _, k in g.nodes(data="kind")})
 ['method', 'paper', 'problem']
 """
@@ -26,8 +26,6 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from rdflib import Graph
 
 from mlcryst.errors import OutputError, QueryError
 from mlcryst.visual.index import (
@@ -56,8 +54,10 @@ from mlcryst.visual.views import (
 
 if TYPE_CHECKING:
     import networkx as nx
+    from rdflib import Graph
 
     from mlcryst.sparql.named import NamedQuery
+    from mlcryst.stores.base import GraphStore
 
 __all__ = [
     "ARCHITECTURES",
@@ -126,22 +126,26 @@ KIND_COLORS: dict[str, str] = {
 
 
 def project(
-    graph: Graph,
+    graph: GraphStore | Graph,
     view: str = "overview",
     *,
     query: str | NamedQuery | None = None,
     index: Index | None = None,
 ) -> nx.Graph:
-    """The networkx graph of ``view`` (one of :data:`VIEWS`); ``construct`` needs ``query``."""
+    """The networkx graph of ``view`` (one of :data:`VIEWS`) of a store (or an rdflib Graph);
+    ``construct`` needs ``query``."""
+    from mlcryst.stores.registry import as_store
+
+    store = as_store(graph)
     if view not in VIEWS:
         raise QueryError(f"unknown view {view!r}; known views: {', '.join(VIEWS)}")
     if view == "construct":
         if query is None:
             raise QueryError("the construct view needs a query (--sparql TEXT or --query NAME)")
-        return construct_view(graph, query, index)
+        return construct_view(store, query, index)
     if query is not None:
         raise QueryError(f"a query only goes with the construct view, not {view!r}")
-    idx = index or index_graph(graph)
+    idx = index or index_graph(store.view())
     if not idx.papers:
         raise QueryError(
             "the graph has no papers (nothing with mlc:problemStatement, "

@@ -10,8 +10,8 @@ The start layout (communities, their captions, node positions) comes from
 Data enter the page only as JSON inside ``<script type="application/json">`` with ``<``, ``>``
 and ``&`` escaped, and the page script puts every string into the DOM with ``textContent``.
 
->>> from mlcryst.stores.rdflib_store import open_graph
->>> html = build_page(open_graph(), "papers").decode()
+>>> from mlcryst.stores.registry import open_store
+>>> html = build_page(open_store(), "papers").decode()
 >>> any(s in html for s in ('<script src', 'https://cdn', '<link rel="stylesheet'))
 False
 """
@@ -27,8 +27,6 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph
-
 from mlcryst import __version__
 from mlcryst.errors import OutputError
 from mlcryst.visual.layout import caption, communities, seed_positions
@@ -36,8 +34,10 @@ from mlcryst.visual.network import KIND_COLORS, KINDS, VIEWS, Index, project
 
 if TYPE_CHECKING:
     import networkx as nx
+    from rdflib import Graph
 
     from mlcryst.sparql.named import NamedQuery
+    from mlcryst.stores.base import GraphStore
 
 #: Label and vis-network shape of each node kind (colours: network.KIND_COLORS).
 KIND_STYLE: dict[str, tuple[str, str]] = {
@@ -343,19 +343,20 @@ def render_page(
 
 
 def build_page(
-    graph: Graph,
+    graph: GraphStore | Graph,
     view: str = "overview",
     *,
     query: str | NamedQuery | None = None,
     index: Index | None = None,
 ) -> bytes:
-    """The page of ``view`` of the RDF ``graph`` (``construct`` takes a query), as UTF-8."""
+    """The page of ``view`` of a store or an rdflib ``graph`` (``construct`` takes a query),
+    as UTF-8."""
     g = project(graph, view, query=query, index=index)
     return render_page(g).encode("utf-8")
 
 
 def write_page(
-    graph: Graph,
+    graph: GraphStore | Graph,
     path: Path | str,
     view: str = "overview",
     *,

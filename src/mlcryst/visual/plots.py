@@ -15,13 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Graph
-
 from mlcryst.fileio import write_set
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+    from rdflib import Graph
 
+    from mlcryst.stores.base import GraphStore
     from mlcryst.visual.stats import Stats
 
 #: Colours of the architectures (Okabe–Ito), shared with the page's palette.
@@ -258,7 +258,7 @@ def figure_files(stats: Stats, formats: tuple[str, ...] = FORMATS) -> dict[str, 
 
 
 def write_figures(
-    source: Graph | Stats, out_dir: Path | str, formats: tuple[str, ...] = FORMATS
+    source: GraphStore | Graph | Stats, out_dir: Path | str, formats: tuple[str, ...] = FORMATS
 ) -> list[Path]:
     """Write every figure in every format to ``out_dir``; return the paths written.
 

@@ -7,8 +7,8 @@ docs/visualisation.md for which view each number comes from) and returned as
 which
 :mod:`mlcryst.visual.stats_render` renders as aligned text, CSV or JSON.
 
->>> from mlcryst.stores.rdflib_store import open_graph
->>> s = compute_stats(open_graph())
+>>> from mlcryst.stores.registry import open_store
+>>> s = compute_stats(open_store())
 >>> s.tables["deep-learning-share"].columns[:3]
 ('year', 'papers', 'deep learning')
 """
@@ -16,9 +16,7 @@ which
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-from rdflib import Graph
+from typing import TYPE_CHECKING, Any
 
 from mlcryst.visual.network import Index, coauthor_view, index_graph, papers_view
 from mlcryst.visual.stats_tables import (
@@ -38,6 +36,11 @@ from mlcryst.visual.stats_tables import (
     _span,
 )
 
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from mlcryst.stores.base import GraphStore
+
 
 @dataclass
 class Stats:
@@ -51,12 +54,15 @@ class Stats:
 
 
 def compute_stats(
-    graph: Graph, *, top: int = 10, seed: int = 42, index: Index | None = None
+    graph: GraphStore | Graph, *, top: int = 10, seed: int = 42, index: Index | None = None
 ) -> Stats:
-    """Compute every table from ``graph`` (``top`` rows for the rankings; Louvain ``seed``)."""
+    """Compute every table from a store or an rdflib ``graph`` (``top`` rows for the
+    rankings; Louvain ``seed``)."""
     import networkx as nx
 
-    idx = index or index_graph(graph)
+    from mlcryst.stores.registry import as_store
+
+    idx = index or index_graph(as_store(graph).view())
     pv = papers_view(idx)
     co = coauthor_view(idx)
     tables: list[Table] = []

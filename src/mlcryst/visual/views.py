@@ -12,17 +12,19 @@ from collections.abc import Iterable
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from mlcryst.errors import QueryError
+from mlcryst.prefixes import CONVERTER
 from mlcryst.visual.index import Index, Paper, index_graph
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from mlcryst.sparql.named import NamedQuery
+    from mlcryst.stores.base import GraphStore
 
 
 def _new_graph(view: str, title: str) -> nx.Graph:
@@ -202,25 +204,24 @@ def cooccurrence_view(idx: Index) -> nx.Graph:
     return g
 
 
-def construct_view(graph: Graph, query: str | NamedQuery, idx: Index | None = None) -> nx.Graph:
+def construct_view(
+    store: GraphStore, query: str | NamedQuery, idx: Index | None = None
+) -> nx.Graph:
     """The graph a CONSTRUCT/DESCRIBE query returns, its terms classified as in the full graph.
 
     Resources become nodes; a triple whose object is a resource becomes an edge (``relation`` =
     the predicate as a CURIE); ``rdf:type`` and literal values do not become nodes.
     """
-    from mlcryst.sparql.named import run
-
-    result = run(graph, query)
-    if result.type not in ("CONSTRUCT", "DESCRIBE") or result.graph is None:
+    answer = store.query(query)
+    if answer.type not in ("CONSTRUCT", "DESCRIBE"):
         raise QueryError(
-            f"the query is a {result.type} query and returns no graph: "
+            f"the query is a {answer.type} query and returns no graph: "
             "write a CONSTRUCT (or DESCRIBE) query to draw its result"
         )
-    sub: Graph = result.graph
+    sub = answer.graph()
     if len(sub) == 0:
         raise QueryError("the query returned an empty graph: nothing to draw")
-    idx = idx or index_graph(graph)
-    nm = graph.namespace_manager
+    idx = idx or index_graph(store.view())
     g = _new_graph("construct", "Query result")
 
     def add(term: Node) -> None:
@@ -239,7 +240,7 @@ def construct_view(graph: Graph, query: str | NamedQuery, idx: Index | None = No
         if p == RDF.type or not isinstance(o, (URIRef, BNode)):
             continue
         add(o)
-        relation = _curie(nm, URIRef(str(p)))
+        relation = CONVERTER.compress(str(p))
         if g.has_edge(str(s), str(o)):
             old = g.edges[str(s), str(o)]
             if relation not in old["relation"].split("; "):
@@ -250,13 +251,6 @@ def construct_view(graph: Graph, query: str | NamedQuery, idx: Index | None = No
     if g.number_of_nodes() == 0:
         raise QueryError("the query's graph has no resources to draw (only literals)")
     return g
-
-
-def _curie(nm: Any, iri: URIRef) -> str:
-    try:
-        return str(nm.curie(iri, generate=False))
-    except (KeyError, ValueError):
-        return str(iri)
 
 
 def louvain(g: nx.Graph, seed: int = 42, weight: str | None = "weight") -> list[set[Any]]:
