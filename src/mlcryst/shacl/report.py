@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH
 
-from mlcryst.errors import DataError, QueryError, ValidationFailed
+from mlcryst.errors import DataError, QueryError, ShapesError, ValidationFailed
 from mlcryst.namespaces import BIBO, CSVW
 from mlcryst.resources import resource_dir
 from mlcryst.sparql.guard import guard, parse_checked
@@ -78,10 +78,21 @@ def load_shapes(folder: Path | None = None) -> Graph:
     return shapes
 
 
+def _first(graph: Graph, node: Node | None, *predicates: Node) -> Node | None:
+    """The least value of the first predicate that ``node`` has (a node with two labels is
+    named the same whatever order the store keeps its triples in)."""
+    for p in predicates:
+        found = min(graph.objects(node, p), key=str, default=None)
+        if found is not None:
+            return found
+    return None
+
+
 def describe(graph: Graph, node: Node) -> str:
     """A name for a focus node that a curator recognises."""
-    if (node, RDF.type, CSVW.Row) in graph and graph.value(node, CSVW.rownum) is not None:
-        return f"Table 1 row {graph.value(node, CSVW.rownum)}"
+    rownum = _first(graph, node, CSVW.rownum)
+    if (node, RDF.type, CSVW.Row) in graph and rownum is not None:
+        return f"Table 1 row {rownum}"
     if isinstance(node, BNode):  # a cell of an author list: name the work it belongs to
         head: Node = node
         seen: set[Node] = {node}
@@ -91,9 +102,9 @@ def describe(graph: Graph, node: Node) -> str:
         work = graph.value(predicate=BIBO.authorList, object=head)
         if work is not None:
             return f"{describe(graph, work)}, author list"
-    label = graph.value(node, RDFS.label) or graph.value(node, DCTERMS.title)
-    row = graph.value(node, PROV.wasDerivedFrom)
-    rownum = graph.value(row, CSVW.rownum) if row is not None else None
+    label = _first(graph, node, RDFS.label, DCTERMS.title)
+    row = _first(graph, node, PROV.wasDerivedFrom)
+    rownum = _first(graph, row, CSVW.rownum) if row is not None else None
     text = str(label) if label is not None else _short(graph, node)
     if rownum is not None:
         return f"Table 1 row {rownum}, {text}"
@@ -103,7 +114,18 @@ def describe(graph: Graph, node: Node) -> str:
 
 
 def _short(graph: Graph, node: Node) -> str:
+    """A CURIE under mlcryst's prefixes (:data:`mlcryst.prefixes.CONVERTER`; ``mlm:`` for the
+    namespace itself), else under the prefixes the graph's file declared, else the IRI: the
+    same text from every store."""
     if isinstance(node, URIRef):
+        from mlcryst.prefixes import CONVERTER
+
+        short = CONVERTER.compress(str(node))
+        if short != str(node):
+            return short
+        for prefix, namespace in CONVERTER.prefixes.items():
+            if str(node) == namespace:  # a scheme: the namespace itself
+                return f"{prefix}:"
         try:
             return graph.namespace_manager.curie(str(node), generate=False)
         except (ValueError, KeyError):
@@ -248,8 +270,33 @@ def make_violation(
         if value is None
         else (str(value) if isinstance(value, Literal) else _short(graph, value)),
         str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
-        _short(shapes, shape) if shape is not None else "",
+        shape_name(shapes, shape) if shape is not None else "",
     )
+
+
+def shape_name(shapes: Graph, shape: Node) -> str:
+    """A name of ``shape`` that is the same in every reading of the shapes: its CURIE, or for
+    a blank node the name of the nearest named shape above it and the path of each property
+    shape on the way (``mlcs:PaperShape/prism:doi``)."""
+    from mlcryst.shacl.paths import sparql_path
+
+    steps: list[str] = []
+    node: Node | None = shape
+    seen: set[Node] = set()
+    while isinstance(node, BNode) and node not in seen:
+        seen.add(node)
+        path = shapes.value(node, SH.path)
+        if path is not None:
+            try:
+                text = (
+                    _short(shapes, path) if isinstance(path, URIRef) else sparql_path(shapes, path)
+                )
+            except ShapesError:  # an ill-formed path is reported by the validation itself
+                text = "?"
+            steps.append(text)
+        node = min(shapes.subjects(None, node), key=str, default=None)
+    top = _short(shapes, node) if isinstance(node, URIRef) else "_"
+    return "/".join([top, *reversed(steps)])
 
 
 def sort_violations(found: list[Violation]) -> list[Violation]:

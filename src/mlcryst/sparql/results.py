@@ -108,6 +108,14 @@ def render(result: Result, fmt: str) -> str:
         return table(result)  # the formats define no boolean: "true" or "false"
     if fmt == "tsv":
         return tsv(result)
+    if result.type == "SELECT":  # each binding's terms in the order of the columns
+        ordered = Result("SELECT")
+        ordered.vars = result.vars
+        ordered.bindings = [
+            {v: row[v] for v in result.vars or [] if row.get(v) is not None}
+            for row in result.bindings
+        ]
+        result = ordered
     data = result.serialize(format=fmt, encoding="utf-8")
     assert data is not None
     text = data.decode("utf-8")
