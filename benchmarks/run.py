@@ -30,6 +30,7 @@ import os
 import sys
 import tempfile
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,12 @@ from report import machine, table
 
 HERE = Path(__file__).resolve().parent
 BENCH_QUERIES = HERE / "queries"
+
+
+#: the store each side runs on, and what its validation is
+STORE_OF_SIDE = {"mlcryst": "oxigraph", "baseline": "rdflib"}
+BUILT_INTO = {"mlcryst": "Oxigraph", "baseline": "rdflib Graph"}  # as report.py pairs them
+VALIDATION_NOTE = {"mlcryst": "SPARQL on Oxigraph, jobs={jobs}", "baseline": "pySHACL"}
 
 
 # --- one side of one size --------------------------------------------------------------------
@@ -57,18 +64,18 @@ def _queries() -> list[tuple[str, str, Any]]:
 def run_side(
     side: str, data: Path, cap: float, jobs: int, shacl_cap: float
 ) -> list[dict[str, Any]]:
-    from mlcryst.builder.graph import build_graph, load_vocabularies
+    from mlcryst.builder.graph import load_vocabularies
     from mlcryst.builder.iris import Iris
     from mlcryst.builder.tagging import tag_dataset, vocabulary_from_graph
     from mlcryst.load.dataset import load_dataset
-    from mlcryst.stores import oxigraph_store as oxstore
+    from mlcryst.stores.registry import store_class
     from mlcryst.visual.network import coauthor_view, index_graph
 
     st = Stages()
     ds = st.measure("load (YAML -> checked records)", lambda: load_dataset(data))
     vocab = load_vocabularies()
     tags = st.measure(
-        "tag (cells -> concepts)", lambda: tag_dataset(ds, vocabulary_from_graph(vocab))
+        "tag (cells -> concepts)", partial(tag_dataset, ds, vocabulary_from_graph(vocab))
     )
     # the named queries are about Table 1: bind its most prolific author; the all-paper
     # queries bind the most prolific author of the whole corpus
@@ -80,52 +87,26 @@ def run_side(
     }
     del table1, everyone
     out_dir = Path(tempfile.mkdtemp(prefix=f"mlcryst-bench-{side}-"))
-    if side == "mlcryst":
-        from mlcryst.builder.stream import build_store
-        from mlcryst.shacl.compiled import validate_store
-        from mlcryst.stores.view import StoreView
+    # the two sides are the same code on two stores of the registry
+    cls = store_class(STORE_OF_SIDE[side])
+    store = st.measure(
+        f"build (records -> {BUILT_INTO[side]})",
+        partial(cls.from_dataset, ds, vocabularies=vocab, tags=tags),
+    )
+    del ds, tags  # as mlcryst build does: the records are in the store now
+    st.measure(
+        "validate (SHACL)",
+        lambda: st.in_child(lambda: len(store.validate(jobs=jobs)), shacl_cap, "validation"),
+        note=VALIDATION_NOTE[side].format(jobs=jobs),
+    )
+    st.measure(
+        "export (ttl+nt+jsonld)",
+        lambda: st.in_child(lambda: store.write_outputs(out_dir) and None, cap * 2, "export"),
+    )
 
-        store = st.measure(
-            "build (records -> Oxigraph)", lambda: build_store(ds, vocabularies=vocab, tags=tags)
-        )
-        del ds, tags  # as mlcryst build does: the records are in the store now
-        st.measure(
-            "validate (SHACL)",
-            lambda: st.in_child(
-                lambda: len(validate_store(store, jobs=jobs)), shacl_cap, "validation"
-            ),
-            note=f"SPARQL on Oxigraph, jobs={jobs}",
-        )
-        st.measure("export (ttl+nt+jsonld)", lambda: oxstore.write_outputs(store, out_dir))
+    def run_query(text: str, bindings: dict[str, Any]) -> int:
+        return len(store.query(text, bindings, timeout=0, memory_mb=0))
 
-        def run_query(text: str, bindings: dict[str, Any]) -> int:
-            return len(oxstore.run_query(store, text, bindings))
-
-        view: Any = StoreView(store)
-    else:
-        from mlcryst.export.rdflib_writer import write_outputs
-        from mlcryst.shacl.report import validate
-        from mlcryst.sparql.named import run
-
-        graph = st.measure(
-            "build (records -> rdflib Graph)",
-            lambda: build_graph(ds, vocabularies=vocab, tags=tags),
-        )
-        del ds, tags
-        st.measure(
-            "validate (SHACL)",
-            lambda: st.in_child(lambda: len(validate(graph)), shacl_cap, "validation"),
-            note="pySHACL",
-        )
-        st.measure(
-            "export (ttl+nt+jsonld)",
-            lambda: st.in_child(lambda: write_outputs(graph, out_dir) and None, cap * 2, "export"),
-        )
-
-        def run_query(text: str, bindings: dict[str, Any]) -> int:
-            return len(run(graph, text, bindings, timeout=0, memory_mb=0))
-
-        view = graph
     for name, text, q in _queries():
         author = authors[name.startswith("all:")]
         bindings = {"author": author} if "author" in q.parameters else {}
@@ -134,7 +115,7 @@ def run_side(
             return st.in_child(lambda: run_query(text, bindings), cap, "query")
 
         st.query(name, once, cap)
-    st.measure("network view (co-authors)", lambda: coauthor_view(index_graph(view)))
+    st.measure("network view (co-authors)", lambda: coauthor_view(index_graph(store.view())))
     return st.records
 
 

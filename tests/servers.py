@@ -262,7 +262,7 @@ def _bindings(result: Any) -> list[dict[str, Any]]:
 
 def oxigraph_rows(store: Any, text: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Answer ``text`` with embedded (in-process) Oxigraph: the reference for the servers."""
-    from mlcryst.stores.oxigraph_store import to_rdflib
+    from mlcryst.stores.terms import to_rdflib
 
     solutions = store.query(text)
     names = [v.value for v in solutions.variables]
