@@ -27,7 +27,7 @@ def _got(doc: Any) -> str:
     return "the file is empty (no YAML document)" if doc is None else f"got {describe_value(doc)}"
 
 
-def _seq(
+def seq_of(
     doc: Any, file: str, errors: list[DataError], what: str = "records", line: int = 1
 ) -> LocatedList:
     """``doc`` when it is a list, else an empty list (and the error recorded)."""
@@ -39,7 +39,7 @@ def _seq(
     return empty
 
 
-def _map(doc: Any, file: str, errors: list[DataError], what: str, line: int = 1) -> LocatedDict:
+def map_of(doc: Any, file: str, errors: list[DataError], what: str, line: int = 1) -> LocatedDict:
     """``doc`` when it is a mapping, else an empty mapping (and the error recorded)."""
     if isinstance(doc, LocatedDict):
         return doc
@@ -68,7 +68,7 @@ def nfc_clash(line: int, was_nfc: bool, other_line: int, other_was_nfc: bool) ->
     )
 
 
-class _People:
+class People:
     """Resolves printed author names to person ids (see data/people.yaml).
 
     A people.yaml entry whose id is the slug of its name claims that name and its variants.
@@ -126,7 +126,9 @@ def _explicit_only(person: Person) -> bool:
     return person.id != slug(person.name)
 
 
-def _authors(rec: Fields, key: str, people: _People, organizations: bool) -> tuple[AuthorRef, ...]:
+def author_refs(
+    rec: Fields, key: str, people: People, organizations: bool
+) -> tuple[AuthorRef, ...]:
     """The author list ``key`` of ``rec``: printed names, or ``{name: ..., person: <id>}``."""
     raw = rec.get(key)
     if raw is None:
@@ -220,7 +222,7 @@ def _author_entry(
     return name, explicit, was_nfc
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     """How a data file is named in messages: relative to the working directory when possible."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))

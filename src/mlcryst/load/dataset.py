@@ -21,13 +21,13 @@ from typing import Any
 from mlcryst.errors import DataError, DataErrors
 from mlcryst.load.common import (
     SLUG,
-    _authors,
-    _display,
-    _map,
-    _People,
-    _seq,
+    People,
+    author_refs,
+    display_path,
+    map_of,
     name_problem,
     nfc_clash,
+    seq_of,
 )
 from mlcryst.load.fields import Fields, describe_value
 from mlcryst.load.records import (
@@ -76,7 +76,7 @@ def read_documents(root: Path) -> dict[str, Document]:
     docs: dict[str, Document] = {}
     for kind, name in FILES.items():
         path = root / name
-        file = _display(path)
+        file = display_path(path)
         try:
             value = load_file(path, file)
         except DataError as exc:
@@ -105,7 +105,7 @@ def read_documents(root: Path) -> dict[str, Document]:
 
 
 def load_journals(source: Document, errors: list[DataError]) -> dict[str, Journal]:
-    doc = _map(source.value, source.file, errors, "journal keys")
+    doc = map_of(source.value, source.file, errors, "journal keys")
     out: dict[str, Journal] = {}
     for key, raw in doc.items():
         rec = Fields(raw, f"journal {key}", errors, file=doc.file, line=doc.line_of(key))
@@ -125,7 +125,7 @@ def load_journals(source: Document, errors: list[DataError]) -> dict[str, Journa
 
 def load_people(source: Document, errors: list[DataError]) -> dict[str, Person]:
     file = source.file
-    doc = _seq(source.value, file, errors)
+    doc = seq_of(source.value, file, errors)
     out: dict[str, Person] = {}
     forms: dict[str, tuple[str, int, bool]] = {}  # printed form -> (person id, line, was NFC)
     for i, raw in enumerate(doc):
@@ -182,10 +182,10 @@ def load_people(source: Document, errors: list[DataError]) -> dict[str, Person]:
 
 
 def load_papers(
-    document: Document, journals: dict[str, Journal], people: _People, errors: list[DataError]
+    document: Document, journals: dict[str, Journal], people: People, errors: list[DataError]
 ) -> list[Paper]:
     file = document.file
-    doc = _seq(document.value, file, errors)
+    doc = seq_of(document.value, file, errors)
     papers: list[Paper] = []
     keys: dict[str, int] = {}
     rows: list[tuple[int | None, int]] = []  # the row number of every record, and its line
@@ -199,7 +199,7 @@ def load_papers(
         jkey, year = rec.text("journal"), rec.year()
         volume = rec.integer("volume", minimum=1)
         pages = rec.pages()
-        authors = _authors(rec, "authors", people, organizations=False)
+        authors = author_refs(rec, "authors", people, organizations=False)
         problem, approach = rec.text("problem"), rec.text("approach")
         sources = rec.text_list("data_sources", required=False)
         title, doi = rec.text("title", required=False), rec.doi("doi")
@@ -285,7 +285,7 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     errors: list[DataError] = []
     journals = load_journals(docs["journals"], errors)
     people = load_people(docs["people"], errors)
-    resolver = _People(people)
+    resolver = People(people)
     papers = load_papers(docs["papers"], journals, resolver, errors)
     references = load_references(docs["references"], journals, resolver, errors)
     databases, standards, software = load_catalogue(docs["databases"], errors)

@@ -12,10 +12,10 @@ from mlcryst.load.common import (
     CURIE,
     REFERENCE_TYPES,
     SLUG,
-    _authors,
-    _map,
-    _seq,
+    author_refs,
+    map_of,
     nfc_clash,
+    seq_of,
 )
 from mlcryst.load.fields import PAGES, Fields, describe_value, text_problem
 from mlcryst.load.records import (
@@ -32,17 +32,17 @@ from mlcryst.load.records import (
 )
 
 if TYPE_CHECKING:
-    from mlcryst.load.common import _People
+    from mlcryst.load.common import People
     from mlcryst.load.dataset import Document
 
 CITATION_YEAR = re.compile(r"^(?P<authors>.+?) \((?P<year>\d{4})(?P<suffix>[a-z]?)\)\. ")
 
 
 def load_references(
-    source: Document, journals: dict[str, Journal], people: _People, errors: list[DataError]
+    source: Document, journals: dict[str, Journal], people: People, errors: list[DataError]
 ) -> list[Reference]:
     file = source.file
-    doc = _seq(source.value, file, errors)
+    doc = seq_of(source.value, file, errors)
     out: list[Reference] = []
     keys: set[str] = set()
     for i, raw in enumerate(doc):
@@ -53,7 +53,7 @@ def load_references(
         citation = rec.text("citation")
         rtype = rec.choice("type", tuple(sorted(REFERENCE_TYPES)))
         table1 = rec.boolean("table1")
-        authors = _authors(rec, "authors", people, organizations=True)
+        authors = author_refs(rec, "authors", people, organizations=True)
         year = rec.year()
         article = rtype == "article"
         jkey = rec.text("journal", required=article)
@@ -138,7 +138,7 @@ def load_catalogue(
     source: Document, errors: list[DataError]
 ) -> tuple[dict[str, Database], dict[str, Standard], dict[str, Software]]:
     file = source.file
-    doc = _map(source.value, file, errors, "databases, standards and software")
+    doc = map_of(source.value, file, errors, "databases, standards and software")
     databases: dict[str, Database] = {}
     standards: dict[str, Standard] = {}
     software: dict[str, Software] = {}
@@ -159,7 +159,7 @@ def load_catalogue(
         if section not in doc:
             errors.append(DataError("missing section", file=file, line=1, field=section))
             continue
-        block = _map(doc.get(section), file, errors, section, line=doc.line_of(section))
+        block = map_of(doc.get(section), file, errors, section, line=doc.line_of(section))
         for key, raw in block.items():
             what = section[:-1] if section != "software" else section
             rec = Fields(raw, f"{what} {key}", errors, file=file, line=block.line_of(key))
@@ -196,11 +196,11 @@ def load_catalogue(
     return databases, standards, software
 
 
-def load_editorial(source: Document, people: _People, errors: list[DataError]) -> Editorial:
+def load_editorial(source: Document, people: People, errors: list[DataError]) -> Editorial:
     file = source.file
     rec = Fields(source.value, "editorial", errors, file=file, line=1)
     title = rec.text("title") or ""
-    authors = _authors(rec, "authors", people, organizations=False)
+    authors = author_refs(rec, "authors", people, organizations=False)
     keywords = rec.text_list("keywords")
     parts = {}
     for part in ("collection", "related_collection"):
@@ -250,7 +250,7 @@ def _abbreviations(table: Fields) -> list[tuple[str, str]]:
 
 def load_overrides(source: Document, errors: list[DataError]) -> list[Override]:
     file = source.file
-    doc = _map(source.value, file, errors, "sections")
+    doc = map_of(source.value, file, errors, "sections")
     for section in sorted(set(doc) - {"overrides"}):
         errors.append(
             DataError(
@@ -260,7 +260,7 @@ def load_overrides(source: Document, errors: list[DataError]) -> list[Override]:
                 field=section,
             )
         )
-    seq = _seq(doc.get("overrides"), file, errors, "overrides", line=doc.line_of("overrides"))
+    seq = seq_of(doc.get("overrides"), file, errors, "overrides", line=doc.line_of("overrides"))
     out: list[Override] = []
     seen: dict[tuple[str, str], tuple[int, bool]] = {}
     for i, raw in enumerate(seq):

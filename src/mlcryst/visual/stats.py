@@ -22,18 +22,18 @@ from mlcryst.visual.network import Index, coauthor_view, index_graph, papers_vie
 from mlcryst.visual.stats_tables import (
     GapMap,
     Table,
-    _betweenness,
-    _by_year,
-    _centrality_table,
-    _communities,
-    _components,
-    _cooccurrence,
-    _gap_map,
-    _gap_tables,
-    _paradigm_table,
-    _paradigms,
-    _share_table,
-    _span,
+    betweenness,
+    centrality_table,
+    communities_table,
+    components_table,
+    cooccurrence_tables,
+    gap_map_of,
+    gap_tables,
+    papers_by_year,
+    paradigm_mix,
+    paradigm_table,
+    share_table,
+    year_span,
 )
 
 if TYPE_CHECKING:
@@ -66,11 +66,11 @@ def compute_stats(
     pv = papers_view(idx)
     co = coauthor_view(idx)
     tables: list[Table] = []
-    pv_c = (nx.degree_centrality(pv), _betweenness(pv, seed))
-    co_c = (nx.degree_centrality(co), _betweenness(co, seed))
+    pv_c = (nx.degree_centrality(pv), betweenness(pv, seed))
+    co_c = (nx.degree_centrality(co), betweenness(co, seed))
 
     tables.append(
-        _centrality_table(
+        centrality_table(
             pv,
             "method",
             "top-methods",
@@ -81,7 +81,7 @@ def compute_stats(
         )
     )
     tables.append(
-        _centrality_table(
+        centrality_table(
             pv,
             "problem",
             "top-problems",
@@ -92,7 +92,7 @@ def compute_stats(
         )
     )
     tables.append(
-        _centrality_table(
+        centrality_table(
             co,
             "author",
             "top-authors",
@@ -103,24 +103,24 @@ def compute_stats(
         )
     )
 
-    tables.append(_communities(pv, seed))
-    comp_table, comp_summary = _components(co, idx)
+    tables.append(communities_table(pv, seed))
+    comp_table, comp_summary = components_table(co, idx)
     tables.append(comp_table)
 
-    cooc, matrix = _cooccurrence(idx)
+    cooc, matrix = cooccurrence_tables(idx)
     tables += [cooc, matrix]
 
-    by_year = _by_year(idx)
-    tables.append(_share_table(by_year))
-    paradigm_by_journal = _paradigms(idx)
-    tables.append(_paradigm_table(idx, paradigm_by_journal))
+    by_year = papers_by_year(idx)
+    tables.append(share_table(by_year))
+    paradigm_by_journal = paradigm_mix(idx)
+    tables.append(paradigm_table(idx, paradigm_by_journal))
 
-    gap = _gap_map(idx)
-    tables += _gap_tables(gap)
+    gap = gap_map_of(idx)
+    tables += gap_tables(gap)
 
     summary: dict[str, Any] = {
         "papers": len(idx.papers),
-        "years": _span(by_year),
+        "years": year_span(by_year),
         "authors": co.number_of_nodes(),
         "methods used": sum(1 for _, k in pv.nodes(data="kind") if k == "method"),
         "problems used": sum(1 for _, k in pv.nodes(data="kind") if k == "problem"),

@@ -63,7 +63,7 @@ def _round(x: float) -> float:
     return round(float(x), 4)
 
 
-def _betweenness(g: nx.Graph, seed: int) -> dict[Any, float]:
+def betweenness(g: nx.Graph, seed: int) -> dict[Any, float]:
     import networkx as nx
 
     n = g.number_of_nodes()
@@ -71,7 +71,7 @@ def _betweenness(g: nx.Graph, seed: int) -> dict[Any, float]:
     return nx.betweenness_centrality(g, k=k, seed=seed)  # type: ignore[no-any-return]
 
 
-def _centrality_table(
+def centrality_table(
     g: nx.Graph,
     kind: str,
     name: str,
@@ -103,7 +103,7 @@ def _centrality_table(
     )
 
 
-def _span(years: Iterable[int]) -> str:
+def year_span(years: Iterable[int]) -> str:
     """``first–last`` of the years, or ``""`` when there are none."""
     seen = list(years)
     return f"{min(seen)}–{max(seen)}" if seen else ""
@@ -120,7 +120,7 @@ COMMUNITIES = "Communities (Louvain) of the paper–method–problem view"
 COMMUNITY_COLUMNS = ("community", "papers", "years", "top methods", "top problems")
 
 
-def _communities(pv: nx.Graph, seed: int) -> Table:
+def communities_table(pv: nx.Graph, seed: int) -> Table:
     from mlcryst.visual.network import louvain
 
     if pv.number_of_edges() == 0:
@@ -142,14 +142,14 @@ def _communities(pv: nx.Graph, seed: int) -> Table:
             )
             for k, c in about.items()
         }
-        described.append((len(papers), len(nodes), _span(years), top["method"], top["problem"]))
+        described.append((len(papers), len(nodes), year_span(years), top["method"], top["problem"]))
     described.sort(key=lambda r: (-r[0], -r[1], r[3], r[4]))
     title = f"{COMMUNITIES}, described by their most frequent methods and problems"
     rows = ((n, span, methods, problems) for n, _, span, methods, problems in described)
     return _numbered("communities", title, COMMUNITY_COLUMNS, rows)
 
 
-def _components(co: nx.Graph, idx: Index) -> tuple[Table, dict[str, Any]]:
+def components_table(co: nx.Graph, idx: Index) -> tuple[Table, dict[str, Any]]:
     import networkx as nx
 
     comps = sorted(
@@ -167,7 +167,7 @@ def _components(co: nx.Graph, idx: Index) -> tuple[Table, dict[str, Any]]:
     for c in comps:
         papers = set().union(*(papers_of[a] for a in c))
         core = sorted(c, key=lambda a: (-co.degree(a), co.nodes[a]["label"]))[:4]
-        span = _span(years_of[p] for p in papers if p in years_of)
+        span = year_span(years_of[p] for p in papers if p in years_of)
         rows.append((len(c), len(papers), span, "; ".join(co.nodes[a]["label"] for a in core)))
     summary = {
         "co-authorship components": len(comps),
@@ -182,7 +182,7 @@ def _components(co: nx.Graph, idx: Index) -> tuple[Table, dict[str, Any]]:
     return _numbered("coauthor-components", title, columns, rows), summary
 
 
-def _cooccurrence(idx: Index) -> tuple[Table, Table]:
+def cooccurrence_tables(idx: Index) -> tuple[Table, Table]:
     pairs: Counter[tuple[URIRef, URIRef]] = Counter()
     for p in idx.papers.values():
         for m in set(p.methods):
@@ -213,7 +213,7 @@ def _cooccurrence(idx: Index) -> tuple[Table, Table]:
     )
 
 
-def _by_year(idx: Index) -> dict[int, dict[str, int]]:
+def papers_by_year(idx: Index) -> dict[int, dict[str, int]]:
     from mlcryst.visual.network import ARCHITECTURES
 
     out: dict[int, dict[str, int]] = {}
@@ -224,7 +224,7 @@ def _by_year(idx: Index) -> dict[int, dict[str, int]]:
     return dict(sorted(out.items()))
 
 
-def _share_table(by_year: dict[int, dict[str, int]]) -> Table:
+def share_table(by_year: dict[int, dict[str, int]]) -> Table:
     rows = []
     for year, c in by_year.items():
         total = sum(c.values())
@@ -252,7 +252,7 @@ def _share_table(by_year: dict[int, dict[str, int]]) -> Table:
 NO_PARADIGM = "no paradigm named"
 
 
-def _paradigms(idx: Index) -> dict[str, dict[str, int]]:
+def paradigm_mix(idx: Index) -> dict[str, dict[str, int]]:
     names = [idx.label(p) for p in idx.paradigms] + [NO_PARADIGM]
     out: dict[str, dict[str, int]] = {}
     for p in idx.papers_sorted():
@@ -265,7 +265,7 @@ def _paradigms(idx: Index) -> dict[str, dict[str, int]]:
     return dict(sorted(out.items()))
 
 
-def _paradigm_table(idx: Index, mix: dict[str, dict[str, int]]) -> Table:
+def paradigm_table(idx: Index, mix: dict[str, dict[str, int]]) -> Table:
     per_journal = Counter(
         idx.label(p.journal) if p.journal is not None else "(no journal)"
         for p in idx.papers.values()
@@ -282,7 +282,7 @@ def _paradigm_table(idx: Index, mix: dict[str, dict[str, int]]) -> Table:
     )
 
 
-def _gap_map(idx: Index) -> GapMap:
+def gap_map_of(idx: Index) -> GapMap:
     families = idx.method_families
     areas = idx.problem_areas
     counts = [[0] * len(areas) for _ in families]
@@ -311,7 +311,7 @@ def _gap_map(idx: Index) -> GapMap:
     )
 
 
-def _gap_tables(gap: GapMap) -> list[Table]:
+def gap_tables(gap: GapMap) -> list[Table]:
     matrix = Table(
         "gap-map",
         "Gap map: papers combining a method family (rows, members of "
