@@ -10,7 +10,13 @@ from pathlib import Path
 import click
 
 from mlcryst.cli.errors import Group
-from mlcryst.cli.options import base_option, data_option, graph_option, store_option
+from mlcryst.cli.options import (
+    base_option,
+    data_option,
+    graph_option,
+    store_choice,
+    store_option,
+)
 from mlcryst.cli.remote import endpoint_options
 from mlcryst.errors import EXIT_CODES
 from mlcryst.export.formats import EXPORT_FORMATS
@@ -99,7 +105,11 @@ def validate(file: Path | None, data_dir: Path | None, store: str) -> None:
 )
 @endpoint_options
 @data_option
-@store_option
+@store_choice(
+    "oxigraph",
+    "A query's answers are the same on every store (tests/test_store_contract.py); "
+    "Oxigraph answers sooner, from a cache of the built graph.",
+)
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0),

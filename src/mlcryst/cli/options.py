@@ -5,7 +5,9 @@ The choices come from the registries: ``--store`` from :data:`mlcryst.stores.reg
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -29,12 +31,26 @@ base_option = click.option(
     metavar="IRI",
     help="Base of the minted IRIs (default https://w3id.org/mlcryst/).",
 )
-store_option = click.option(
-    "--store",
-    type=click.Choice(STORE_CHOICES),
-    default="auto",
-    show_default=True,
-    help="Where the graph is held: rdflib, or Oxigraph (much faster at scale); auto picks "
-    f"Oxigraph above {AUTO_PAPERS} papers or a 5 MB graph file, rdflib below "
-    "(docs/benchmarks.md).",
+AUTO_HELP = (
+    f"auto picks Oxigraph above {AUTO_PAPERS} papers or a 5 MB graph file, rdflib below "
+    "(docs/benchmarks.md)"
 )
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def store_choice(default: str = "auto", why: str = "") -> Callable[[F], F]:
+    """``--store``, its choices from the registry; ``why`` explains a default other than auto."""
+    return click.option(
+        "--store",
+        type=click.Choice(STORE_CHOICES),
+        default=default,
+        show_default=True,
+        help="Where the graph is held: rdflib, or Oxigraph (much faster at scale); "
+        + AUTO_HELP
+        + (f". {why}" if why else "."),
+    )
+
+
+store_option = store_choice()
