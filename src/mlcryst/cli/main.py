@@ -20,7 +20,7 @@ from mlcryst.cli.options import (
 from mlcryst.cli.remote import endpoint_options
 from mlcryst.errors import EXIT_CODES
 from mlcryst.export.formats import EXPORT_FORMATS
-from mlcryst.sparql.answer import RESULT_FORMATS
+from mlcryst.sparql.formats import RESULT_FORMATS
 
 
 @click.group(

@@ -19,9 +19,6 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any
 
-#: the text formats of an answer: a table for people, then the SPARQL 1.1 results formats
-RESULT_FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "xml")
-
 if TYPE_CHECKING:
     from rdflib import Graph
     from rdflib.query import Result

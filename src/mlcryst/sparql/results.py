@@ -23,7 +23,7 @@ from rdflib.query import Result
 from mlcryst.errors import QueryError
 from mlcryst.namespaces import bind_prefixes
 from mlcryst.prefixes import CONVERTER
-from mlcryst.sparql.answer import RESULT_FORMATS
+from mlcryst.sparql.formats import RESULT_FORMATS
 from mlcryst.sparql.texttable import aligned
 
 #: --format choices; the last four are the SPARQL 1.1 results formats.
