@@ -48,3 +48,30 @@ def test_conformance_table_is_current() -> None:
         check=False,
     )
     assert done.returncode == 0, "docs/shacl-conformance.md: run python tests/w3c/conformance.py"
+
+
+def test_report_graph_reads_back_as_the_results(tmp_path: Path) -> None:
+    """validation_report gives a sh:ValidationReport that reads back as the same results,
+    on both paths; read_shapes reads files and folders."""
+    from rdflib import Graph
+    from rdflib.namespace import RDF, SH
+
+    from mlcryst.shacl.compiled import validation_run
+    from mlcryst.shacl.report import pyshacl_results, read_shapes, validation_report
+
+    from .w3c.suite import ox_store, report_keys
+
+    test = next(t for t in TESTS if t.name == "core/path/path-complex-001")
+    (tmp_path / "shapes.ttl").write_bytes(test.shapes_file.read_bytes())
+    shapes = read_shapes([tmp_path])
+    assert len(shapes) == len(read_shapes([tmp_path / "shapes.ttl"])) > 0
+    data = test.data()
+    for results in (
+        validation_run(ox_store(data), shapes).results,
+        pyshacl_results(data, shapes),
+    ):
+        report = Graph().parse(
+            data=validation_report(results, shapes).serialize(format="turtle"), format="turtle"
+        )
+        top = next(report.subjects(RDF.type, SH.ValidationReport))
+        assert report_keys(report, top) == test.expected

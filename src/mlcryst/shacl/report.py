@@ -415,3 +415,40 @@ def raise_on_violations(results: list[Violation]) -> list[Violation]:
     if errors:
         raise ValidationFailed(errors)
     return results
+
+
+def validation_report(results: list[ShapeResult], shapes: Graph) -> Graph:
+    """A standard ``sh:ValidationReport`` of ``results`` (from either path), readable by
+    other SHACL tools: sh:conforms, and one sh:result per result with its focus node, path
+    (a complex path copied from the shapes graph), value, severity, constraint component,
+    source shape (and SHACL-SPARQL constraint) and message."""
+    report = Graph()
+    report.bind("sh", SH)
+    top = BNode()
+    report.add((top, RDF.type, SH.ValidationReport))
+    report.add((top, SH.conforms, Literal(not results)))
+
+    def copy(node: Node) -> None:  # the triples of a path's blank nodes
+        if isinstance(node, BNode):
+            for p, o in shapes.predicate_objects(node):
+                report.add((node, p, o))
+                copy(o)
+
+    for r in results:
+        node = BNode()
+        report.add((top, SH.result, node))
+        report.add((node, RDF.type, SH.ValidationResult))
+        report.add((node, SH.focusNode, r.focus))
+        report.add((node, SH.resultSeverity, r.severity))
+        report.add((node, SH.sourceConstraintComponent, r.component))
+        report.add((node, SH.sourceShape, r.shape))
+        if r.path is not None:
+            report.add((node, SH.resultPath, r.path))
+            copy(r.path)
+        if r.value is not None:
+            report.add((node, SH.value, r.value))
+        if r.constraint is not None:
+            report.add((node, SH.sourceConstraint, r.constraint))
+        if r.message is not None:
+            report.add((node, SH.resultMessage, Literal(r.message)))
+    return report
