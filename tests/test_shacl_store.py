@@ -137,6 +137,7 @@ def test_unsupported_shapes_are_refused() -> None:
     shapes.add((shape, RDF.type, SH.NodeShape))
     shapes.add((shape, SH.targetClass, FABIO.JournalArticle))
     shapes.add((shape, SH.closed, Literal(True)))
+    shapes.add((shape, SH.path, RDF.value))  # sh:closed on a property shape: not translated
     with pytest.raises(ShapesError, match="closed"):
         compile_shapes(shapes)
 

@@ -74,7 +74,16 @@ class DataErrors(DataError):
 
 
 class ShapesError(DataError):
-    """A SHACL shape in ``shapes/`` uses something the SPARQL translation cannot express."""
+    """A SHACL shape cannot be used: malformed, or (inside the compiler) not translated."""
+
+
+class RecursiveShapes(ShapesError):
+    """A shape refers to itself (through sh:node, sh:property, sh:not, ...): SHACL leaves
+    the validation of recursive shapes undefined, so mlcryst refuses them on every path."""
+
+
+class InvalidShapes(ShapesError):
+    """A shape breaks a rule of the SHACL specification (e.g. its SHACL-SPARQL uses MINUS)."""
 
 
 class ValidationFailed(MlcrystError):

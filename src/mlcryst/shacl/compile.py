@@ -28,11 +28,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import cast
 
-from rdflib import BNode, Graph, Literal, Node, URIRef
-from rdflib.namespace import RDFS, SH
+from rdflib import Graph, Literal, Node, URIRef
+from rdflib.namespace import OWL, RDFS, SH, XSD
 
-from mlcryst.errors import ShapesError
+from mlcryst.errors import InvalidShapes, QueryError, RecursiveShapes, ShapesError
 from mlcryst.shacl.paths import focus_nodes, items, sparql_path, where
+from mlcryst.shacl.rules import check_shapes, targeted_shapes
 from mlcryst.shacl.terms import (
     NOT_PARAMETERS,
     PARAMETERS,
@@ -45,6 +46,17 @@ from mlcryst.shacl.terms import (
 )
 
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+SHACL = str(SH)
+
+
+def _is_true(node: Node | None) -> bool:
+    """``node`` is ``"true"^^xsd:boolean`` itself (rdflib's Literal equality would also
+    take ``"1"^^xsd:boolean``, which SHACL does not read as true)."""
+    return isinstance(node, Literal) and node.datatype == XSD.boolean and str(node) == "true"
+
+
+class NotCompiled(ShapesError):
+    """A shape uses something the translation does not express: it is checked by pySHACL."""
 
 
 def _int(node: Node) -> int:
@@ -65,6 +77,11 @@ class Check:
     message: str | None  # sh:message; SHACL-SPARQL templates name {?var}
     query: str
     has_value: bool  # the rows bind ?value
+    row_path: bool = False  # the rows bind ?path: the result path (sh:closed, SHACL-SPARQL)
+    #: SHACL-SPARQL run once per focus node with $this pre-bound (the query of the focus
+    #: nodes is ``targets``); empty: ``query`` is set-at-a-time
+    targets: str = ""
+    value_is_focus: bool = False  # no ?value in a row: the value is the focus node
 
     @property
     def component_iri(self) -> URIRef:
@@ -81,6 +98,13 @@ class _Compiler:
                 shapes.objects(None, SH.declare), key=lambda d: str(shapes.value(d, SH.prefix))
             )
         )
+        #: parameters of the constraint components the shapes graph declares
+        self.custom = {
+            p
+            for parameter in shapes.objects(None, SH.parameter)
+            for p in shapes.objects(parameter, SH.path)
+        }
+        self.targets: str = ""  # the focus nodes of the check being compiled
 
     # --- helpers --------------------------------------------------------------------------
 
@@ -120,11 +144,15 @@ class _Compiler:
         # rdflib types a predicate as any Node; a parsed graph's predicates are IRIs (ordered)
         predicates = cast("set[URIRef]", set(g.predicates(shape, None)))
         for param in sorted(predicates - NOT_PARAMETERS - {SH.sparql}):
-            if param not in PARAMETERS:
-                raise ShapesError(
+            if param in PARAMETERS:
+                continue
+            if str(param).startswith(SHACL) or param in self.custom:
+                raise NotCompiled(
                     f"{where(self.g, shape)}: {param} is not supported by the "
                     "SPARQL translation of the shapes"
                 )
+            # any other property is an annotation (rdfs:seeAlso, skos:definition, ...):
+            # SHACL ignores it
         if path_node is not None:
             value = self.fresh("v")
             values = f"{focus} {sparql_path(self.g, path_node)} {value} ."
@@ -237,14 +265,14 @@ class _Compiler:
         path = sparql_path(self.g, path_node)
         for n in g.objects(shape, SH.minCount):
             if _int(n) > 1:
-                raise ShapesError(f"{where(self.g, shape)}: sh:minCount above 1 is not supported")
+                yield "MinCount", self.fewer_than(focus, path, _int(n), "true"), None
             if _int(n) == 1:
                 yield "MinCount", absent(f"{focus} {path} {self.fresh('m')}"), None
         for n in g.objects(shape, SH.maxCount):
             yield "MaxCount", self.more_than(focus, path, _int(n), "true"), None
         for x in g.objects(shape, SH.hasValue):
             yield "HasValue", absent(f"{focus} {path} {term(x)}"), None
-        if g.value(shape, SH.uniqueLang) == Literal(True):
+        if _is_true(g.value(shape, SH.uniqueLang)):
             a, b = self.fresh("l"), self.fresh("l")
             yield (
                 "UniqueLang",
@@ -256,27 +284,35 @@ class _Compiler:
                 None,
             )
         for q in g.objects(shape, SH.qualifiedValueShape):
-            if g.value(shape, SH.qualifiedValueShapesDisjoint) == Literal(True):
-                raise ShapesError(
-                    f"{where(self.g, shape)}: sh:qualifiedValueShapesDisjoint is not supported"
-                )
+            siblings: list[Node] = []
+            if _is_true(g.value(shape, SH.qualifiedValueShapesDisjoint)):
+                siblings = [
+                    s
+                    for parent in g.subjects(SH.property, shape)
+                    for sibling in g.objects(parent, SH.property)
+                    if sibling != shape
+                    for s in g.objects(sibling, SH.qualifiedValueShape)
+                ]
+
+            def conforms_q(v: str, q: Node = q, siblings: list[Node] = siblings) -> str:
+                others = "".join(f" && !({self.conforms(s, v)})" for s in siblings)
+                return f"({self.conforms(q, v)}{others})"
+
             for n in g.objects(shape, SH.qualifiedMinCount):
-                if _int(n) > 1:
-                    raise ShapesError(
-                        f"{where(self.g, shape)}: sh:qualifiedMinCount above 1 is not supported"
-                    )
                 if _int(n) == 1:
                     v = self.fresh("q")
                     yield (
                         "QualifiedMinCount",
-                        absent(f"{focus} {path} {v} . FILTER ({self.conforms(q, v)})"),
+                        absent(f"{focus} {path} {v} . FILTER ({conforms_q(v)})"),
+                        None,
+                    )
+                elif _int(n) > 1:
+                    yield (
+                        "QualifiedMinCount",
+                        self.fewer_than(focus, path, _int(n), conforms_q),
                         None,
                     )
             for n in g.objects(shape, SH.qualifiedMaxCount):
-
-                def conforms_q(v: str, q: Node = q) -> str:
-                    return self.conforms(q, v)
-
                 yield (
                     "QualifiedMaxCount",
                     self.more_than(focus, path, _int(n), conforms_q),
@@ -297,23 +333,79 @@ class _Compiler:
                 f"{focus} {path} {a} . {focus} {path} {b} . "
                 f"FILTER (!sameTerm({a}, {b}) && {test(a)} && {test(b)})"
             )
-        raise ShapesError(f"a maximum count above 1 is not supported ({n})")
+        return self.counted(focus, path, test, f"> {n}")
+
+    def fewer_than(
+        self, focus: str, path: str, n: int, condition: str | Callable[[str], str]
+    ) -> str:
+        """A pattern that matches when ``focus`` has fewer than ``n`` (> 1) such values."""
+        test = condition if callable(condition) else (lambda _v: condition)
+        return self.counted(focus, path, test, f"< {n}")
+
+    def counted(self, focus: str, path: str, test: Callable[[str], str], compare: str) -> str:
+        """The focus nodes whose number of values passing ``test`` is ``compare`` (a count
+        above 1): counted over the focus nodes of the check (a whole query's pattern only;
+        inside sh:node, sh:or, ... a count above 1 is not translated)."""
+        if focus != "?this" or not self.targets:
+            raise NotCompiled(f"a count above 1 inside another shape is not translated ({compare})")
+        c, k = self.fresh("c"), self.fresh("k")
+        return (
+            f"{{ SELECT ?this (COUNT(DISTINCT {c}) AS {k}) WHERE {{ {self.targets} "
+            f"OPTIONAL {{ ?this {path} {c} . FILTER ({test(c)}) }} }} GROUP BY ?this }} "
+            f"FILTER ({k} {compare})"
+        )
 
     def conforms(self, shape: Node, var: str) -> str:
         """A SPARQL expression, true when the node in ``var`` conforms to ``shape``."""
-        if (shape, SH.sparql, None) in self.g:
-            raise ShapesError(
-                f"{where(self.g, shape)}: SHACL-SPARQL inside sh:node/sh:or/... is not supported"
+        g = self.g
+        if _is_true(g.value(shape, SH.deactivated)):
+            return "true"  # a deactivated shape: every node conforms (SHACL 2.1.5)
+        if (shape, SH.sparql, None) in g:
+            raise NotCompiled(
+                f"{where(g, shape)}: SHACL-SPARQL inside sh:node/sh:or/... is not translated"
             )
-        witness = self.witness(shape, var)
-        if witness is not None:
-            return f"EXISTS {{ {witness} }}"
-        parts = [f"NOT EXISTS {{ {pattern} }}" for _, pattern, _ in self.constraints(shape, var)]
-        for prop in self.g.objects(shape, SH.property):
-            parts += [
-                f"NOT EXISTS {{ {pattern} }}" for _, pattern, _ in self.constraints(prop, var)
+        saved, self.targets = self.targets, ""  # counts above 1 are whole-query patterns
+        try:
+            witness = self.witness(shape, var)
+            if witness is not None:
+                return f"EXISTS {{ {witness} }}"
+            parts = [
+                f"NOT EXISTS {{ {pattern} }}" for _, pattern, _ in self.constraints(shape, var)
             ]
-        return "(" + (" && ".join(parts) or "true") + ")"
+            closed = self.closed(shape, var, self.fresh("p"), self.fresh("o"))
+            if closed is not None:
+                parts.append(f"NOT EXISTS {{ {closed} }}")
+            path = g.value(shape, SH.path)
+            for prop in g.objects(shape, SH.property):
+                if path is None:
+                    parts.append(self.conforms(prop, var))
+                else:  # a property shape's property shapes apply to each of its values
+                    v = self.fresh("n")
+                    parts.append(
+                        f"NOT EXISTS {{ {var} {sparql_path(g, path)} {v} . "
+                        f"FILTER (!{self.conforms(prop, v)}) }}"
+                    )
+            return "(" + (" && ".join(parts) or "true") + ")"
+        finally:
+            self.targets = saved
+
+    def closed(self, shape: Node, var: str, p: str, o: str) -> str | None:
+        """sh:closed: the triples of ``var`` whose predicate (``p``, the result path) no
+        property shape of ``shape`` names nor sh:ignoredProperties lists (None: not closed)."""
+        g = self.g
+        if not _is_true(g.value(shape, SH.closed)):
+            return None
+        if g.value(shape, SH.path) is not None:
+            raise NotCompiled(f"{where(g, shape)}: sh:closed on a property shape")
+        allowed: list[Node] = [
+            path
+            for prop in g.objects(shape, SH.property)
+            if isinstance(path := g.value(prop, SH.path), URIRef)
+        ]
+        for lst in g.objects(shape, SH.ignoredProperties):
+            allowed += items(g, lst)
+        test = ", ".join(term(a) for a in sorted(set(allowed), key=str))
+        return f"{var} {p} {o} ." + (f" FILTER ({p} NOT IN ({test}))" if test else "")
 
     def witness(self, shape: Node, var: str) -> str | None:
         """A pattern that matches exactly when ``var`` conforms to ``shape``, for the simple
@@ -348,59 +440,185 @@ class _Compiler:
         value = self.g.value(node, SH.message)
         return None if value is None else str(value)
 
-    def checks(self, node_shape: Node) -> Iterator[Check]:
-        targets = focus_nodes(self.g, node_shape)
-        for shape in [node_shape, *self.g.objects(node_shape, SH.property)]:
-            if self.g.value(shape, SH.deactivated) == Literal(True):
+    def checks(self, shape: Node, targets: str) -> Iterator[Check]:
+        """The checks of ``shape`` on the focus nodes that ``targets`` binds to ?this, and of
+        its property shapes (on its value nodes: the focus nodes, for a node shape)."""
+        g = self.g
+        if _is_true(g.value(shape, SH.deactivated)):
+            return
+        path = g.value(shape, SH.path)
+        self.targets = targets
+        for component, pattern, value in self.constraints(shape, "?this", top=True):
+            self.targets = targets
+            select = "?this" + (
+                f" ({value} AS ?value)"
+                if value and value != "?this"
+                else " (?this AS ?value)"
+                if value
+                else ""
+            )
+            yield Check(
+                shape,
+                path,
+                component,
+                None,
+                self.severity(shape),
+                self.message(shape),
+                f"{self.prefixes}SELECT DISTINCT {select} WHERE {{ {targets} {pattern} }}",
+                value is not None,
+            )
+        self.targets = ""
+        closed = self.closed(shape, "?this", "?path", "?value")
+        if closed is not None:
+            yield Check(
+                shape, None, "Closed", None, self.severity(shape), self.message(shape),
+                f"{self.prefixes}SELECT DISTINCT ?this ?path ?value WHERE {{ {targets} {closed} }}",
+                True, row_path=True,
+            )  # fmt: skip
+        for sparql in g.objects(shape, SH.sparql):
+            if _is_true(g.value(sparql, SH.deactivated)):
                 continue
-            path = self.g.value(shape, SH.path) if shape != node_shape else None
-            for component, pattern, value in self.constraints(shape, "?this", top=True):
-                select = "?this" + (
-                    f" ({value} AS ?value)"
-                    if value and value != "?this"
-                    else " (?this AS ?value)"
-                    if value
-                    else ""
-                )
-                yield Check(
-                    shape,
-                    path,
-                    component,
-                    None,
-                    self.severity(shape),
-                    self.message(shape),
-                    f"{self.prefixes}SELECT DISTINCT {select} WHERE {{ {targets} {pattern} }}",
-                    value is not None,
-                )
-            for sparql in self.g.objects(shape, SH.sparql):
-                yield self.sparql(shape, path, sparql, targets)
+            yield self.sparql(shape, path, sparql, targets)
+        if path is None:
+            inner = targets
+        else:
+            f = self.fresh("f")
+            inner = (
+                f"{{ SELECT DISTINCT ?this WHERE {{ "
+                f"{{ SELECT (?this AS {f}) WHERE {{ {targets} }} }} "
+                f"{f} {sparql_path(g, path)} ?this . }} }}"
+            )
+        for prop in g.objects(shape, SH.property):
+            yield from self.checks(prop, inner)
 
     def sparql(self, shape: Node, path: Node | None, constraint: Node, targets: str) -> Check:
         select = str(self.one(constraint, SH.select))
-        for var in ("$currentShape", "$shapesGraph"):
-            if var in select:
-                raise ShapesError(f"{where(self.g, shape)}: {var} is not supported")
+        for var in ("currentShape", "shapesGraph"):
+            if re.search(r"[?$]" + var + r"\b", select):
+                raise NotCompiled(f"{where(self.g, shape)}: ${var} is not translated")
         if path is not None:
             select = select.replace("$PATH", sparql_path(self.g, path))
         elif "$PATH" in select:
-            raise ShapesError(f"{where(self.g, shape)}: $PATH in a node shape's SPARQL constraint")
-        has_value = re.search(r"[?$]value\b", select.split("WHERE", 1)[0]) is not None
-        query = f"{self.prefixes}SELECT * WHERE {{ {{ {targets} }} {{ {select} }} }}"
+            raise InvalidShapes(
+                f"{where(self.g, shape)}: $PATH in a node shape's SPARQL constraint"
+            )
+        head = select.split("WHERE", 1)[0]
+        has_value = re.search(r"[?$]value\b", head) is not None or "*" in head
+        row_path = re.search(r"[?$]path\b", head) is not None or "*" in head
+        prefixes = self.sparql_prefixes(constraint)
         message = self.message(constraint) or self.message(shape)
-        return Check(
-            shape, path, "SPARQL", constraint, self.severity(shape), message, query, has_value
+        severity = self.severity(shape)
+        if joinable(select):
+            query = f"{prefixes}SELECT * WHERE {{ {{ {targets} }} {{ {select} }} }}"
+            return Check(
+                shape, path, "SPARQL", constraint, severity, message, query, has_value,
+                row_path=row_path, value_is_focus=path is None,
+            )  # fmt: skip
+        # Oxigraph's substitution joins rather than pre-binds ($this stays unbound in a BIND
+        # or a nested group), so pre-binding there is left to pySHACL
+        raise NotCompiled(
+            f"{where(self.g, shape)}: its SPARQL needs $this pre-bound outside the triple "
+            "patterns of its WHERE group"
         )
+
+    def sparql_prefixes(self, constraint: Node) -> str:
+        """The PREFIX lines of a SHACL-SPARQL constraint: its sh:prefixes declarations (all
+        declarations of the shapes graph when it names none)."""
+        g = self.g
+        owners = list(g.objects(constraint, SH.prefixes))
+        if not owners:
+            return self.prefixes
+        seen: set[Node] = set()
+        declared: dict[str, str] = {}
+        while owners:
+            owner = owners.pop()
+            if owner in seen:
+                continue
+            seen.add(owner)
+            owners.extend(g.objects(owner, OWL.imports))
+            for d in g.objects(owner, SH.declare):
+                declared[str(g.value(d, SH.prefix))] = str(g.value(d, SH.namespace))
+        return "".join(f"PREFIX {p}: <{n}>\n" for p, n in sorted(declared.items()))
+
+
+def joinable(select: str) -> bool:
+    """Whether ``$this`` pre-bound in ``select`` (SHACL 5.6.1) gives the same rows as
+    ``select`` joined with the focus nodes: ``$this`` is in a triple pattern of the WHERE
+    group itself, and the query has no nested group (OPTIONAL, UNION, GRAPH, a sub-query)
+    other than FILTER [NOT] EXISTS, where the value is substituted as pre-binding does.
+    Otherwise the query runs once per focus node with ``$this`` substituted."""
+    from mlcryst.sparql.guard import tokenize
+
+    tokens = list(tokenize(select))
+    depth = parens = 0
+    in_where = False
+    bound_at_top = False
+    exists_depths: list[int] = []
+    previous = ""
+    for t in tokens:
+        word = t.text.upper() if t.kind == "word" else t.text
+        if word in ("OPTIONAL", "UNION", "GRAPH", "SELECT") and in_where:
+            return False
+        if t.text == "{":
+            depth += 1
+            if depth == 1:
+                in_where = True
+            elif previous == "EXISTS":
+                exists_depths.append(depth)
+            elif not exists_depths:
+                return False  # a nested group
+        elif t.text == "}":
+            if exists_depths and exists_depths[-1] == depth:
+                exists_depths.pop()
+            depth -= 1
+        elif t.text == "(":
+            parens += 1
+        elif t.text == ")":
+            parens -= 1
+        elif t.kind == "var" and t.text[1:] == "this" and in_where and depth == 1 and not parens:
+            bound_at_top = True
+        previous = word
+    return bound_at_top
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How each targeted shape is validated: its compiled checks, or pySHACL (with why)."""
+
+    checks: tuple[Check, ...]
+    compiled: tuple[Node, ...]
+    fallback: dict[Node, str]
+
+
+def compile_plan(shapes: Graph) -> Plan:
+    """Every targeted shape compiled to :class:`Check` queries, or left to pySHACL with the
+    reason when the translation does not express it. Refused (for both paths, see
+    :mod:`mlcryst.shacl.rules`): recursive shapes, SHACL-SPARQL that breaks SHACL's rules."""
+    check_shapes(shapes)
+    compiler = _Compiler(shapes)
+    checks: list[Check] = []
+    compiled: list[Node] = []
+    fallback: dict[Node, str] = {}
+    for shape in targeted_shapes(shapes):
+        if _is_true(shapes.value(shape, SH.deactivated)):
+            compiled.append(shape)
+            continue
+        try:
+            mine = list(compiler.checks(shape, focus_nodes(shapes, shape)))
+        except (RecursiveShapes, InvalidShapes, QueryError):
+            raise
+        except ShapesError as exc:
+            fallback[shape] = str(exc)
+            continue
+        checks.extend(mine)
+        compiled.append(shape)
+    return Plan(tuple(checks), tuple(compiled), fallback)
 
 
 def compile_shapes(shapes: Graph) -> list[Check]:
-    """Every constraint of every targeted shape in ``shapes``, as a :class:`Check`."""
-    compiler = _Compiler(shapes)
-    targeted = sorted({s for t in TARGETS for s in shapes.subjects(t, None)}, key=str)
-    out: list[Check] = []
-    for shape in targeted:
-        if shapes.value(shape, SH.deactivated) == Literal(True):
-            continue
-        if isinstance(shape, BNode):
-            raise ShapesError(f"a targeted shape must be named (an IRI): {shape}")
-        out.extend(compiler.checks(shape))
-    return out
+    """Every constraint of every targeted shape in ``shapes``, as a :class:`Check`; a shape
+    the translation does not express is refused (:class:`~mlcryst.errors.ShapesError`)."""
+    plan = compile_plan(shapes)
+    if plan.fallback:
+        raise ShapesError(next(iter(plan.fallback.values())))
+    return list(plan.checks)

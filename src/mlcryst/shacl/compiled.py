@@ -27,8 +27,15 @@ from rdflib import BNode, Graph, Node, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from mlcryst.namespaces import BIBO, CSVW
-from mlcryst.shacl.compile import Check, compile_shapes
-from mlcryst.shacl.report import Violation, _path_predicate, make_violation, raise_on_violations
+from mlcryst.shacl.compile import Check, compile_plan
+from mlcryst.shacl.report import (
+    ShapeResult,
+    ValidationRun,
+    Violation,
+    _path_predicate,
+    make_violation,
+    raise_on_violations,
+)
 
 #: what :func:`mlcryst.shacl.report.describe` reads about a node to name it
 NAMING = (RDF.type, CSVW.rownum, RDFS.label, DCTERMS.title, PROV.wasDerivedFrom)
@@ -36,34 +43,64 @@ NAMING = (RDF.type, CSVW.rownum, RDFS.label, DCTERMS.title, PROV.wasDerivedFrom)
 
 @dataclass(frozen=True)
 class Result:
-    """One validation result, as in a sh:ValidationReport (rdflib terms)."""
+    """One validation result of a compiled check (rdflib terms)."""
 
     focus: Node
     check: Check
     value: Node | None
     message: str | None
+    row_path: Node | None = None  # the path a row gave (sh:closed, SHACL-SPARQL ?path)
 
     @property
     def path(self) -> Node | None:
-        return self.check.path
+        return self.row_path if self.row_path is not None else self.check.path
+
+    def shape_result(self) -> ShapeResult:
+        return ShapeResult(
+            self.focus,
+            self.path,
+            self.check.component_iri,
+            self.value,
+            self.check.severity,
+            self.check.shape,
+            self.check.constraint,
+            self.message,
+        )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    checks: tuple[Check, ...]
+    compiled: tuple[Node, ...]
+    fallback: dict[Node, str]
 
 
 @lru_cache(maxsize=4)
-def _compiled(shapes: Graph) -> tuple[Check, ...]:
+def _compiled(shapes: Graph) -> _Plan:
     """The shapes' checks, each query passed through the SPARQL guard: the text that runs is
-    the text that was checked (a ``SERVICE`` in a shape's ``sh:select`` is refused here)."""
+    the text that was checked (a ``SERVICE`` in a shape's ``sh:select`` is refused here, and
+    in a shape left to pySHACL by its run)."""
     from dataclasses import replace
 
     from mlcryst.errors import QueryError
+    from mlcryst.shacl.report import guard_shapes
     from mlcryst.sparql.guard import guard
 
+    guard_shapes(shapes)
+    plan = compile_plan(shapes)
     out = []
-    for check in compile_shapes(shapes):
+    for check in plan.checks:
         try:
-            out.append(replace(check, query=guard(check.query)))
+            out.append(
+                replace(
+                    check,
+                    query=guard(check.query),
+                    targets=guard(check.targets) if check.targets else "",
+                )
+            )
         except QueryError as exc:
             raise QueryError(f"shape {check.shape}: its SPARQL is refused: {exc}") from None
-    return tuple(out)
+    return _Plan(tuple(out), plan.compiled, plan.fallback)
 
 
 def _fill(template: str | None, row: dict[str, Node]) -> str | None:
@@ -81,16 +118,31 @@ def _fill(template: str | None, row: dict[str, Node]) -> str | None:
 
 def run_check(store: Any, check: Check) -> list[Result]:
     """The results of one compiled constraint on ``store`` (a pyoxigraph Store)."""
+    import pyoxigraph as ox
+
     from mlcryst.stores.terms import to_rdflib
 
-    solutions = store.query(check.query)
-    names = [v.value for v in solutions.variables]
+    if check.targets:  # $this pre-bound: the query once per focus node
+        this = ox.Variable("this")
+        runs = [
+            (s[this], store.query(check.query, substitutions={this: s[this]}))
+            for s in store.query(check.targets)
+        ]
+    else:
+        runs = [(None, store.query(check.query))]
     out = []
-    for solution in solutions:
-        row = {n: to_rdflib(solution[n]) for n in names if solution[n] is not None}
-        value = row.get("value") if check.has_value else None
-        message = _fill(check.message, row) if check.constraint is not None else check.message
-        out.append(Result(row["this"], check, value, message))
+    for focus, solutions in runs:
+        names = [v.value for v in solutions.variables]
+        for solution in solutions:
+            row = {n: to_rdflib(solution[n]) for n in names if solution[n] is not None}
+            if focus is not None:
+                row["this"] = to_rdflib(focus)
+            value = row.get("value") if check.has_value else None
+            if value is None and check.value_is_focus:
+                value = row["this"]
+            path = row.get("path") if check.row_path else None
+            message = _fill(check.message, row) if check.constraint is not None else check.message
+            out.append(Result(row["this"], check, value, message, path))
     return out
 
 
@@ -162,7 +214,7 @@ def naming_graph(
 
 
 def violations(
-    store: Any, results: list[Result], shapes: Graph, prefixes: dict[str, str] | None = None
+    store: Any, results: list[ShapeResult], shapes: Graph, prefixes: dict[str, str] | None = None
 ) -> list[Violation]:
     """The results described for people, as :func:`mlcryst.shacl.report.validate` does."""
     names = naming_graph(store, {r.focus for r in results}, prefixes)
@@ -173,12 +225,45 @@ def violations(
             r.focus,
             _path_predicate(shapes, r.path),
             r.value,
-            r.check.severity,
+            r.severity,
             r.message,
-            r.check.shape,
+            r.shape,
         )
         for r in results
     ]
+
+
+def _data_graph(store: Any) -> Graph:
+    """The store's default graph as an rdflib Graph, blank node labels kept (the results
+    name the store's own nodes)."""
+    import pyoxigraph as ox
+
+    from mlcryst.stores.terms import to_rdflib
+
+    graph = Graph()
+    for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    return graph
+
+
+def validation_run(store: Any, shapes: Graph | None = None, jobs: int = 1) -> ValidationRun:
+    """Every SHACL result for the data in ``store``, with which shapes ran where.
+
+    A shape the compiler translates runs as SPARQL on the store; any other targeted shape is
+    checked by pySHACL (:func:`mlcryst.shacl.report.shacl_report`, only those shapes) on a
+    copy of the whole store: its value nodes may need triples any number of hops away, and
+    the whole data is the one copy that is right for every shape. No shape is skipped.
+    """
+    from mlcryst.shacl.report import load_shapes
+
+    shapes = shapes if shapes is not None else load_shapes()
+    plan = _compiled(shapes)
+    found = [r.shape_result() for r in run_checks(store, plan.checks, jobs)]
+    if plan.fallback:
+        from mlcryst.shacl.report import pyshacl_results
+
+        found += pyshacl_results(_data_graph(store), shapes, list(plan.fallback))
+    return ValidationRun(found, list(plan.compiled), dict(plan.fallback))
 
 
 def validate_store(
@@ -191,8 +276,8 @@ def validate_store(
     from mlcryst.shacl.report import load_shapes, sort_violations
 
     shapes = shapes if shapes is not None else load_shapes()
-    results = run_checks(store, _compiled(shapes), jobs)
-    return sort_violations(violations(store, results, shapes, prefixes))
+    run = validation_run(store, shapes, jobs)
+    return sort_violations(violations(store, run.results, shapes, prefixes))
 
 
 def check_store(

@@ -56,8 +56,13 @@ def sparql_path(g: Graph, node: Node) -> str:
 
 def focus_nodes(g: Graph, shape: Node) -> str:
     """A group pattern binding ?this to each focus node of ``shape``."""
+    from mlcryst.shacl.rules import implicit_class
+
     parts = []
-    for c in g.objects(shape, SH.targetClass):
+    classes = list(g.objects(shape, SH.targetClass))
+    if implicit_class(g, shape):
+        classes.append(shape)
+    for c in classes:
         parts.append(f"?this a/<{RDFS.subClassOf}>* {term(c)} .")
     for n in g.objects(shape, SH.targetNode):
         parts.append(f"VALUES ?this {{ {term(n)} }}")

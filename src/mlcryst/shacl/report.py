@@ -67,7 +67,46 @@ class Violation:
         return f"{self.what}: {self.field}: {self.message}{value}"
 
 
+@dataclass(frozen=True)
+class ShapeResult:
+    """One SHACL validation result, as a sh:ValidationReport states it (rdflib terms); the
+    path is a node of the shapes graph (or the predicate, for sh:closed)."""
+
+    focus: Node
+    path: Node | None
+    component: URIRef  # sh:...ConstraintComponent
+    value: Node | None
+    severity: URIRef
+    shape: Node  # sh:sourceShape
+    constraint: Node | None  # sh:sourceConstraint (SHACL-SPARQL)
+    message: str | None
+
+
+@dataclass
+class ValidationRun:
+    """The results of one validation and which shapes ran where: ``compiled`` (SPARQL on the
+    store) or ``fallback`` (pySHACL, with the reason the compiler gave). Every targeted shape
+    is in one of the two."""
+
+    results: list[ShapeResult]
+    compiled: list[Node]
+    fallback: dict[Node, str]
+
+    @property
+    def conforms(self) -> bool:
+        """SHACL's sh:conforms: no result at all (warnings included)."""
+        return not self.results
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.results)} result(s); {len(self.compiled)} shape(s) compiled, "
+            f"{len(self.fallback)} checked by pySHACL"
+            + "".join(f"\n  {s}: {why}" for s, why in self.fallback.items())
+        )
+
+
 def load_shapes(folder: Path | None = None) -> Graph:
+    """The shapes of the ``*.ttl`` files of ``folder`` (the shipped ``shapes/`` by default)."""
     folder = folder or resource_dir("shapes")
     shapes = Graph()
     for path in sorted(folder.glob("*.ttl")):
@@ -75,6 +114,38 @@ def load_shapes(folder: Path | None = None) -> Graph:
             shapes.parse(path, format="turtle")
         except Exception as exc:  # rdflib parser errors come in many types
             raise DataError(f"not valid Turtle: {exc}", file=str(path)) from exc
+    return shapes
+
+
+#: the suffixes of shapes files read from a folder
+SHAPE_SUFFIXES = (".ttl", ".nt", ".n3", ".trig", ".nq", ".jsonld", ".rdf", ".owl", ".xml")
+
+
+def read_shapes(sources: list[Path | str] | None = None) -> Graph:
+    """The shapes graph of the given files and folders (every RDF file of a folder, sorted;
+    not its sub-folders), each read safely (:func:`mlcryst.stores.files.read_rdflib`: within
+    the byte, time and memory budgets, nothing fetched). No sources: the shipped ``shapes/``.
+    """
+    from mlcryst.stores.files import read_rdflib
+
+    if not sources:
+        sources = [resource_dir("shapes")]
+    shapes = Graph()
+    for source in sources:
+        source = Path(source)
+        if source.is_dir():
+            files = sorted(
+                p for p in source.iterdir() if p.suffix.lower() in SHAPE_SUFFIXES and p.is_file()
+            )
+            if not files:
+                raise DataError("no shapes file in the folder", file=str(source))
+        else:
+            files = [source]
+        for path in files:
+            graph = read_rdflib(path)
+            shapes += graph
+            for prefix, namespace in graph.namespaces():
+                shapes.bind(prefix, namespace, override=False)
     return shapes
 
 
@@ -225,24 +296,74 @@ def shacl_report(
     """
     from pyshacl import validate as shacl_validate
 
+    from mlcryst.errors import ShapesError
+    from mlcryst.shacl.rules import check_shapes, normalised
+
     shapes = shapes if shapes is not None else load_shapes()
     guard_shapes(shapes)
-    # inplace: no defensive copy of the data graph (the shapes have no SHACL rules to add triples)
-    conforms, report, _ = shacl_validate(
-        _PreparedQueries(graph),
-        shacl_graph=shapes,
-        inference="none",
-        advanced=True,
-        allow_warnings=allow_warnings,
-        inplace=True,
-        # pyshacl only reads the list, but annotates it as the invariant list[str | URIRef]
-        focus_nodes=cast("list[str | URIRef] | None", focus_nodes),
-    )
-    if not isinstance(report, Graph):  # pySHACL gives its failure (a bad shape) as the report
-        from mlcryst.errors import ShapesError
+    check_shapes(shapes)  # recursive shapes, invalid SHACL-SPARQL: refused as on Oxigraph
+    try:
+        # inplace: no defensive copy of the data graph (the shapes have no SHACL rules to
+        # add triples)
+        conforms, report, _ = shacl_validate(
+            _PreparedQueries(graph),
+            shacl_graph=normalised(shapes),
+            inference="none",
+            advanced=True,
+            allow_warnings=allow_warnings,
+            inplace=True,
+            # pyshacl only reads the lists, but annotates them as the invariant list[str | URIRef]
+            focus_nodes=cast("list[str | URIRef] | None", focus_nodes),
+        )
+    except (NotImplementedError, RecursionError) as exc:  # what pySHACL cannot do
+        raise ShapesError(f"the shapes cannot be used: {type(exc).__name__}: {exc}") from None
+    except Exception as exc:
+        from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
 
+        if isinstance(exc, (ShapeLoadError, ConstraintLoadError, ReportableRuntimeError)):
+            raise ShapesError(f"the shapes cannot be used: {exc}") from None
+        raise
+    if not isinstance(report, Graph):  # pySHACL gives its failure (a bad shape) as the report
         raise ShapesError(f"the shapes cannot be used: {report}")
     return bool(conforms), report
+
+
+def pyshacl_results(
+    graph: Graph, shapes: Graph, use_shapes: list[Node] | None = None
+) -> list[ShapeResult]:
+    """The results of pySHACL on ``graph`` (of the shapes ``use_shapes`` only, when given:
+    the others lose their targets), each result path given as the node of the shapes graph
+    where the source shape has it."""
+    from mlcryst.shacl.rules import only_targets_of
+
+    only = shapes if use_shapes is None else only_targets_of(shapes, use_shapes)
+    _, report = shacl_report(graph, only)
+    return report_results(report, shapes)
+
+
+def report_results(report: Graph, shapes: Graph) -> list[ShapeResult]:
+    """The top-level results of a pySHACL report (not the nested sh:detail ones)."""
+    out = []
+    for r in report.objects(None, SH.result):
+        shape = report.value(r, SH.sourceShape)
+        path = report.value(r, SH.resultPath)
+        if isinstance(path, BNode):  # the report copies the path: name the shape's own
+            own = shapes.value(shape, SH.path)
+            path = own if own is not None else path
+        message = report.value(r, SH.resultMessage)
+        out.append(
+            ShapeResult(
+                cast(Node, report.value(r, SH.focusNode)),
+                path,
+                cast(URIRef, report.value(r, SH.sourceConstraintComponent)),
+                report.value(r, SH.value),
+                cast(URIRef, report.value(r, SH.resultSeverity) or SH.Violation),
+                cast(Node, shape),
+                report.value(r, SH.sourceConstraint),
+                None if message is None else str(message),
+            )
+        )
+    return out
 
 
 def make_violation(
@@ -341,3 +462,40 @@ def raise_on_violations(results: list[Violation]) -> list[Violation]:
     if errors:
         raise ValidationFailed(errors)
     return results
+
+
+def validation_report(results: list[ShapeResult], shapes: Graph) -> Graph:
+    """A standard ``sh:ValidationReport`` of ``results`` (from either path), readable by
+    other SHACL tools: sh:conforms, and one sh:result per result with its focus node, path
+    (a complex path copied from the shapes graph), value, severity, constraint component,
+    source shape (and SHACL-SPARQL constraint) and message."""
+    report = Graph()
+    report.bind("sh", SH)
+    top = BNode()
+    report.add((top, RDF.type, SH.ValidationReport))
+    report.add((top, SH.conforms, Literal(not results)))
+
+    def copy(node: Node) -> None:  # the triples of a path's blank nodes
+        if isinstance(node, BNode):
+            for p, o in shapes.predicate_objects(node):
+                report.add((node, p, o))
+                copy(o)
+
+    for r in results:
+        node = BNode()
+        report.add((top, SH.result, node))
+        report.add((node, RDF.type, SH.ValidationResult))
+        report.add((node, SH.focusNode, r.focus))
+        report.add((node, SH.resultSeverity, r.severity))
+        report.add((node, SH.sourceConstraintComponent, r.component))
+        report.add((node, SH.sourceShape, r.shape))
+        if r.path is not None:
+            report.add((node, SH.resultPath, r.path))
+            copy(r.path)
+        if r.value is not None:
+            report.add((node, SH.value, r.value))
+        if r.constraint is not None:
+            report.add((node, SH.sourceConstraint, r.constraint))
+        if r.message is not None:
+            report.add((node, SH.resultMessage, Literal(r.message)))
+    return report

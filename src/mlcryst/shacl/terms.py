@@ -14,6 +14,18 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from mlcryst.errors import ShapesError
 
+INTEGER_TYPES = (
+    XSD.byte, XSD.short, XSD.int, XSD.long, XSD.unsignedByte, XSD.unsignedShort,
+    XSD.unsignedInt, XSD.unsignedLong, XSD.nonNegativeInteger, XSD.positiveInteger,
+    XSD.negativeInteger, XSD.nonPositiveInteger,
+)  # fmt: skip
+
+INTEGER_TYPES = (
+    XSD.byte, XSD.short, XSD.int, XSD.long, XSD.unsignedByte, XSD.unsignedShort,
+    XSD.unsignedInt, XSD.unsignedLong, XSD.nonNegativeInteger, XSD.positiveInteger,
+    XSD.negativeInteger, XSD.nonPositiveInteger,
+)  # fmt: skip
+
 #: lexical forms of the datatypes whose values pySHACL checks (an ill-typed literal fails
 #: sh:datatype); for other datatypes, xsd:gYear among them, it checks only the datatype IRI,
 #: and so does the translation (our shapes add a sh:pattern where the form matters).
@@ -22,6 +34,12 @@ LEXICAL = {
     XSD.decimal: r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$",
     XSD.boolean: r"^(true|false|1|0)$",
     XSD.date: r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?$",
+    XSD.dateTime: (
+        r"^-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:"
+        r"[0-5][0-9](\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$"
+    ),
+    # the integer types (a value out of range: Oxigraph keeps only a valid xsd:byte, ...)
+    **dict.fromkeys(INTEGER_TYPES, r"^[+-]?[0-9]+$"),
 }
 
 
@@ -116,5 +134,6 @@ PARAMETERS = {
     SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH.minLength, SH.maxLength,
     SH.languageIn, SH.hasValue, SH.minCount, SH.maxCount, SH.uniqueLang, SH.equals,
     SH.disjoint, SH.lessThan, SH.lessThanOrEquals, SH["not"], SH["and"], SH["or"], SH.xone,
-    SH.node, SH.qualifiedValueShape,
+    SH.node, SH.qualifiedValueShape, SH.qualifiedValueShapesDisjoint, SH.closed,
+    SH.ignoredProperties,
 }  # fmt: skip
