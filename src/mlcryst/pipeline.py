@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from mlcryst.shacl.report import Violation
+    from rdflib import Graph
+
+    from mlcryst.shacl.report import ValidationRun, Violation
     from mlcryst.stores.base import GraphStore
 
 
@@ -35,8 +37,11 @@ def build(
     visuals: bool = True,
     store: str = "auto",
     jobs: int | None = None,
+    shapes: list[Path] | None = None,
 ) -> BuildReport:
     """Load, build and validate; write the outputs only if the graph conforms.
+
+    ``shapes`` (files or folders) replace the shipped shapes.
 
     With ``visuals`` also write the interactive page (``mlcryst.html``) and the figures
     (``figures/*.png|svg``) into ``out_dir``. ``store`` is a name of
@@ -56,7 +61,7 @@ def build(
     from mlcryst.fileio import OutputSet
 
     with OutputSet(out_dir) if out_dir is not None else contextlib.nullcontext() as output:
-        report = _build(output, data_dir, base, formats, visuals, store, jobs)
+        report = _build(output, data_dir, base, formats, visuals, store, jobs, shapes)
     if output is not None:
         report.written = [output.final(p) for p in report.written]
     return report
@@ -70,21 +75,24 @@ def _build(
     visuals: bool,
     store: str,
     jobs: int | None,
+    shapes: list[Path] | None = None,
 ) -> BuildReport:
     """:func:`build`, writing into ``output.path`` (the staging folder of an
     :class:`~mlcryst.fileio.OutputSet`) unless ``output`` is None."""
     from mlcryst.builder.graph import load_vocabularies
     from mlcryst.builder.tagging import tag_dataset, vocabulary_from_graph
     from mlcryst.load.dataset import load_dataset
+    from mlcryst.shacl.report import read_shapes
     from mlcryst.stores.registry import build_store
 
+    shapes_graph = read_shapes(list(shapes)) if shapes else None  # bad shapes fail first
     ds = load_dataset(data_dir)
     vocabularies = load_vocabularies()
     tags = tag_dataset(ds, vocabulary_from_graph(vocabularies))
     counts = (len(ds.papers), len(ds.table1()), len(ds.people), len(ds.references))
     graph = build_store(store, ds, base=base, vocabularies=vocabularies, tags=tags)
     del ds, tags  # the records are in the store now: free them before the checks
-    warnings = graph.check(jobs=jobs)
+    warnings = graph.check(shapes_graph, jobs=jobs)
     report = BuildReport(graph, *counts, len(graph), list(warnings))
     if output is None:
         return report
@@ -115,24 +123,58 @@ def write_visuals(graph: GraphStore, out_dir: Path | str) -> list[Path]:
     return written + list(figures)
 
 
+@dataclass
+class ValidationReport:
+    """What :func:`validate_source` found: every violation and warning described for people,
+    the number of triples, where each shape ran, and the report file written (if asked)."""
+
+    violations: list[Violation]
+    triples: int
+    run: ValidationRun
+    shapes: Graph
+    written: Path | None = None
+
+    def check(self) -> list[Violation]:
+        """Raise :class:`~mlcryst.errors.ValidationFailed` on any violation; else the
+        warnings."""
+        from mlcryst.shacl.report import raise_on_violations
+
+        return raise_on_violations(self.violations)
+
+
 def validate_source(
     source: Path | str | None = None,
     *,
     data_dir: Path | str | None = None,
     store: str = "auto",
     jobs: int | None = None,
-) -> tuple[list[Violation], int]:
-    """Validate a graph file, or the graph built from the data: (warnings, triples).
+    shapes: list[Path] | None = None,
+    report: Path | str | None = None,
+) -> ValidationReport:
+    """Validate a graph file, or the graph built from the data, against ``shapes`` (files or
+    folders; default: the shipped shapes).
 
-    Raises :class:`~mlcryst.errors.ValidationFailed` on any violation. On the rdflib store the
-    shapes run in pySHACL; on Oxigraph (what "auto" picks for a large graph) they run as
-    SPARQL (:mod:`mlcryst.shacl.compiled`, the same verdicts) on ``jobs`` threads (default: one
-    per core).
+    With ``report`` the standard ``sh:ValidationReport`` (Turtle) is written there atomically,
+    whatever the verdict. Nothing is raised for violations: call the outcome's ``check()``.
+    The rdflib store runs the shapes in pySHACL; Oxigraph (what "auto" picks for a large
+    graph) compiles them to SPARQL (on ``jobs`` threads) and checks in pySHACL only the shapes
+    it does not translate (``run`` says which).
     """
+    from mlcryst.shacl.report import read_shapes, validation_report
     from mlcryst.stores.registry import open_store
 
+    shapes_graph = read_shapes(list(shapes or []))
     graph = open_store(store, source, data_dir=data_dir)
-    return graph.check(jobs=jobs), len(graph)
+    run = graph.validation_run(shapes_graph, jobs=jobs)
+    written = None
+    if report is not None:
+        from mlcryst.fileio import write_atomic
+
+        written = Path(report)
+        data = validation_report(run.results, shapes_graph).serialize(format="turtle")
+        write_atomic(written, data.encode("utf-8"))
+    found = graph.violations(run, shapes_graph)
+    return ValidationReport(found, len(graph), run, shapes_graph, written)
 
 
 def push_payload(

@@ -29,16 +29,17 @@ def _fail(message: str, code: int) -> None:
 
 
 @contextmanager
-def report_errors(command: str | None) -> Iterator[None]:
+def report_errors(ctx: click.Context) -> Iterator[None]:
     """Library errors raised inside become a message on stderr and the documented exit code
-    (:data:`mlcryst.errors.EXIT_CODES`); Ctrl-C becomes exit 130."""
+    (:data:`mlcryst.errors.EXIT_CODES`); Ctrl-C becomes exit 130. ``ctx`` is the group's
+    context: the command that failed is its ``invoked_subcommand``."""
     try:
         yield
     except ValidationFailed as exc:
         click.echo(f"mlcryst: error: {exc}", err=True)
         for v in exc.violations:
             click.echo(f"  {v}", err=True)
-        done = NOTHING_DONE.get(command or "")
+        done = NOTHING_DONE.get(ctx.invoked_subcommand or "")
         if done:
             click.echo(done, err=True)
         sys.exit(exc.exit_code)
@@ -52,5 +53,5 @@ class Group(click.Group):
     """The command group: every subcommand runs under :func:`report_errors`."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        with report_errors(ctx.invoked_subcommand):
+        with report_errors(ctx):
             return super().invoke(ctx)

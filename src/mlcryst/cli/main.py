@@ -14,6 +14,7 @@ from mlcryst.cli.options import (
     base_option,
     data_option,
     graph_option,
+    shapes_option,
     store_choice,
     store_option,
 )
@@ -51,14 +52,27 @@ def main() -> None:
     help="Skip the interactive page (mlcryst.html) and the figures (figures/).",
 )
 @store_option
+@shapes_option
 def build(
-    out_dir: Path, data_dir: Path | None, base: str | None, no_visuals: bool, store: str
+    out_dir: Path,
+    data_dir: Path | None,
+    base: str | None,
+    no_visuals: bool,
+    store: str,
+    shapes: tuple[Path, ...],
 ) -> None:
     """Build the graph from the data, validate it, and write Turtle, N-Triples and JSON-LD,
     the interactive page and the figures."""
     from mlcryst.pipeline import build as run_build
 
-    report = run_build(out_dir, data_dir=data_dir, base=base, visuals=not no_visuals, store=store)
+    report = run_build(
+        out_dir,
+        data_dir=data_dir,
+        base=base,
+        visuals=not no_visuals,
+        store=store,
+        shapes=list(shapes),
+    )
     click.echo(
         f"{report.papers} papers ({report.table1_rows} Table 1 rows), {report.people} "
         f"people, {report.references} references: {report.triples} triples; "
@@ -74,14 +88,33 @@ def build(
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @data_option
 @store_option
-def validate(file: Path | None, data_dir: Path | None, store: str) -> None:
+@shapes_option
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="OUT.ttl",
+    help="Also write the standard sh:ValidationReport (Turtle) here, whatever the verdict.",
+)
+def validate(
+    file: Path | None,
+    data_dir: Path | None,
+    store: str,
+    shapes: tuple[Path, ...],
+    report_file: Path | None,
+) -> None:
     """Check FILE (default: the graph built from the data) against the SHACL shapes."""
     from mlcryst.pipeline import validate_source
 
-    warnings, triples = validate_source(file, data_dir=data_dir, store=store)
-    for w in warnings:
+    outcome = validate_source(
+        file, data_dir=data_dir, store=store, shapes=list(shapes), report=report_file
+    )
+    if outcome.written is not None:
+        click.echo(f"wrote {outcome.written}")
+    click.echo(f"shapes: {outcome.run.summary(outcome.shapes)}")
+    for w in outcome.check():  # ValidationFailed on any violation (after the report)
         click.echo(f"  {w.severity.lower()}: {w}")
-    click.echo(f"{file or 'the built graph'}: conforms ({triples} triples)")
+    click.echo(f"{file or 'the built graph'}: conforms ({outcome.triples} triples)")
 
 
 @main.command()

@@ -54,3 +54,13 @@ def store_choice(default: str = "auto", why: str = "") -> Callable[[F], F]:
 
 
 store_option = store_choice()
+
+shapes_option = click.option(
+    "--shapes",
+    "shapes",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    metavar="PATH",
+    help="SHACL shapes to check against: a file or a folder of them (repeatable); "
+    "instead of the shipped shapes.",
+)

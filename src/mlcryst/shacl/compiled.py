@@ -32,8 +32,7 @@ from mlcryst.shacl.report import (
     ShapeResult,
     ValidationRun,
     Violation,
-    _path_predicate,
-    make_violation,
+    describe_results,
     raise_on_violations,
 )
 
@@ -216,21 +215,10 @@ def naming_graph(
 def violations(
     store: Any, results: list[ShapeResult], shapes: Graph, prefixes: dict[str, str] | None = None
 ) -> list[Violation]:
-    """The results described for people, as :func:`mlcryst.shacl.report.validate` does."""
+    """The results described for people (sorted), as :func:`mlcryst.shacl.report.validate`
+    describes them: only the triples that name the focus nodes are read back."""
     names = naming_graph(store, {r.focus for r in results}, prefixes)
-    return [
-        make_violation(
-            names,
-            shapes,
-            r.focus,
-            _path_predicate(shapes, r.path),
-            r.value,
-            r.severity,
-            r.message,
-            r.shape,
-        )
-        for r in results
-    ]
+    return describe_results(names, shapes, results)
 
 
 def _data_graph(store: Any) -> Graph:
@@ -273,11 +261,10 @@ def validate_store(
 
     ``jobs`` threads run the queries; ``prefixes`` shorten the IRIs in the descriptions.
     """
-    from mlcryst.shacl.report import load_shapes, sort_violations
+    from mlcryst.shacl.report import load_shapes
 
     shapes = shapes if shapes is not None else load_shapes()
-    run = validation_run(store, shapes, jobs)
-    return sort_violations(violations(store, run.results, shapes, prefixes))
+    return violations(store, validation_run(store, shapes, jobs).results, shapes, prefixes)
 
 
 def check_store(

@@ -6,7 +6,8 @@ citation) or other record, the data field, and what is wrong.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -85,23 +86,28 @@ class ShapeResult:
 @dataclass
 class ValidationRun:
     """The results of one validation and which shapes ran where: ``compiled`` (SPARQL on the
-    store) or ``fallback`` (pySHACL, with the reason the compiler gave). Every targeted shape
-    is in one of the two."""
+    store) or ``fallback`` (pySHACL, with the reason the compiler gave); on the rdflib store
+    every shape is checked by pySHACL (``pyshacl``). Every targeted shape is in one of them."""
 
     results: list[ShapeResult]
     compiled: list[Node]
     fallback: dict[Node, str]
+    pyshacl: list[Node] = field(default_factory=list)
 
     @property
     def conforms(self) -> bool:
         """SHACL's sh:conforms: no result at all (warnings included)."""
         return not self.results
 
-    def summary(self) -> str:
+    def summary(self, shapes: Graph | None = None) -> str:
+        """Where the shapes ran, for people (shape names under ``shapes``' prefixes)."""
+        if self.pyshacl:
+            return f"{len(self.pyshacl)} shape(s) checked by pySHACL"
+        name = (lambda s: shape_name(shapes, s)) if shapes is not None else str
         return (
-            f"{len(self.results)} result(s); {len(self.compiled)} shape(s) compiled, "
+            f"{len(self.compiled)} shape(s) compiled to SPARQL, "
             f"{len(self.fallback)} checked by pySHACL"
-            + "".join(f"\n  {s}: {why}" for s, why in self.fallback.items())
+            + "".join(f"\n  {name(s)}: {why}" for s, why in self.fallback.items())
         )
 
 
@@ -249,7 +255,7 @@ def _prepare(text: str, namespaces: tuple[tuple[str, str], ...]) -> Query:
     return parse_checked(text, dict(namespaces))
 
 
-def _path_predicate(report: Graph, path: Node | None) -> Node | None:
+def path_predicate(report: Graph, path: Node | None) -> Node | None:
     """The first property of a SHACL path (``( bibo:authorList [...] )`` -> bibo:authorList)."""
     for _ in range(10):
         if path is None or isinstance(path, URIRef):
@@ -434,21 +440,38 @@ def validate(
     """
     shapes = shapes if shapes is not None else load_shapes()
     _, report = shacl_report(graph, shapes, focus_nodes=focus_nodes)
-    out: list[Violation] = []
-    for result in report.objects(None, SH.result):  # not the nested sh:detail results
-        out.append(
+    return describe_results(graph, shapes, report_results(report, shapes))
+
+
+def describe_results(
+    names: Graph, shapes: Graph, results: Iterable[ShapeResult]
+) -> list[Violation]:
+    """Results of either path described for people, sorted; ``names`` holds what names the
+    focus nodes (the data graph, or the few triples read back from a store)."""
+    return sort_violations(
+        [
             make_violation(
-                graph,
+                names,
                 shapes,
-                report.value(result, SH.focusNode),
-                _path_predicate(report, report.value(result, SH.resultPath)),
-                report.value(result, SH.value),
-                report.value(result, SH.resultSeverity),
-                report.value(result, SH.resultMessage),
-                report.value(result, SH.sourceShape),
+                r.focus,
+                path_predicate(shapes, r.path),
+                r.value,
+                r.severity,
+                r.message,
+                r.shape,
             )
-        )
-    return sort_violations(out)
+            for r in results
+        ]
+    )
+
+
+def pyshacl_run(graph: Graph, shapes: Graph | None = None) -> ValidationRun:
+    """:func:`pyshacl_results` of every shape, as a :class:`ValidationRun` (every targeted
+    shape checked by pySHACL)."""
+    from mlcryst.shacl.rules import targeted_shapes
+
+    shapes = shapes if shapes is not None else load_shapes()
+    return ValidationRun(pyshacl_results(graph, shapes), [], {}, targeted_shapes(shapes))
 
 
 def check(graph: Graph, shapes: Graph | None = None) -> list[Violation]:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from mlcryst.builder.tagging import PaperTags
     from mlcryst.load.records import Dataset
-    from mlcryst.shacl.report import Violation
+    from mlcryst.shacl.report import ValidationRun, Violation
     from mlcryst.sparql.answer import Answer
     from mlcryst.sparql.named import NamedQuery
 
@@ -157,10 +157,24 @@ class GraphStore(ABC):
     # --- validating -------------------------------------------------------------------------
 
     @abstractmethod
+    def validation_run(
+        self, shapes: Graph | None = None, *, jobs: int | None = None
+    ) -> ValidationRun:
+        """Every SHACL result for the graph, and which shapes ran where; ``shapes`` default
+        to the shipped ones, ``jobs`` is the number of threads where the engine can use them
+        (default: one per core). A shape is never skipped."""
+
+    @abstractmethod
+    def violations(self, run: ValidationRun, shapes: Graph) -> list[Violation]:
+        """The results of ``run`` described for people (the record and field a curator
+        knows), sorted."""
+
     def validate(self, shapes: Graph | None = None, *, jobs: int | None = None) -> list[Violation]:
-        """Every SHACL result for the graph (empty when it conforms), sorted; ``shapes``
-        default to the shipped ones, ``jobs`` is the number of threads where the engine
-        can use them (default: one per core)."""
+        """Every SHACL result for the graph, described for people (empty when it conforms)."""
+        from mlcryst.shacl.report import load_shapes
+
+        shapes = shapes if shapes is not None else load_shapes()
+        return self.violations(self.validation_run(shapes, jobs=jobs), shapes)
 
     def check(self, shapes: Graph | None = None, *, jobs: int | None = None) -> list[Violation]:
         """Raise :class:`~mlcryst.errors.ValidationFailed` on any violation; else return the

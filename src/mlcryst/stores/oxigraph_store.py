@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from mlcryst.builder.tagging import PaperTags
     from mlcryst.load.records import Dataset
-    from mlcryst.shacl.report import Violation
+    from mlcryst.shacl.report import ValidationRun, Violation
     from mlcryst.sparql.answer import Answer
     from mlcryst.stores.view import StoreView
 
@@ -133,14 +133,19 @@ class OxigraphStore(GraphStore):
 
     # --- validating and writing ------------------------------------------------------------
 
-    def validate(self, shapes: Graph | None = None, *, jobs: int | None = None) -> list[Violation]:
+    def validation_run(
+        self, shapes: Graph | None = None, *, jobs: int | None = None
+    ) -> ValidationRun:
         import os
 
-        from mlcryst.shacl.compiled import validate_store
+        from mlcryst.shacl.compiled import validation_run
 
-        return validate_store(
-            self.store, shapes, jobs=jobs or os.cpu_count() or 1, prefixes=self.prefixes or None
-        )
+        return validation_run(self.store, shapes, jobs=jobs or os.cpu_count() or 1)
+
+    def violations(self, run: ValidationRun, shapes: Graph) -> list[Violation]:
+        from mlcryst.shacl.compiled import violations
+
+        return violations(self.store, run.results, shapes, self.prefixes or None)
 
     def serialize(self, fmt: str) -> bytes:
         from mlcryst.export.oxigraph_writer import serialize

@@ -20,7 +20,7 @@ from mlcryst.stores.base import GraphStore
 if TYPE_CHECKING:
     from mlcryst.builder.tagging import PaperTags
     from mlcryst.load.records import Dataset
-    from mlcryst.shacl.report import Violation
+    from mlcryst.shacl.report import ValidationRun, Violation
     from mlcryst.sparql.answer import Answer
 
 
@@ -81,10 +81,17 @@ class RdflibStore(GraphStore):
             run_guarded(self.graph, text, terms, timeout=timeout, memory_mb=memory_mb, what=what)
         )
 
-    def validate(self, shapes: Graph | None = None, *, jobs: int | None = None) -> list[Violation]:
-        from mlcryst.shacl.report import validate
+    def validation_run(
+        self, shapes: Graph | None = None, *, jobs: int | None = None
+    ) -> ValidationRun:
+        from mlcryst.shacl.report import pyshacl_run
 
-        return validate(self.graph, shapes)
+        return pyshacl_run(self.graph, shapes)
+
+    def violations(self, run: ValidationRun, shapes: Graph) -> list[Violation]:
+        from mlcryst.shacl.report import describe_results
+
+        return describe_results(self.graph, shapes, run.results)
 
     def serialize(self, fmt: str) -> bytes:
         from mlcryst.export.rdflib_writer import serialize
