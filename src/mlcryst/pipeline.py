@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mlcryst.collection import Collection
+
 if TYPE_CHECKING:
     from rdflib import Graph
 
@@ -38,6 +40,7 @@ def build(
     store: str = "auto",
     jobs: int | None = None,
     shapes: list[Path] | None = None,
+    collection: Collection | None = None,
 ) -> BuildReport:
     """Load, build and validate; write the outputs only if the graph conforms.
 
@@ -61,7 +64,7 @@ def build(
     from mlcryst.fileio import OutputSet
 
     with OutputSet(out_dir) if out_dir is not None else contextlib.nullcontext() as output:
-        report = _build(output, data_dir, base, formats, visuals, store, jobs, shapes)
+        report = _build(output, data_dir, base, formats, visuals, store, jobs, shapes, collection)
     if output is not None:
         report.written = [output.final(p) for p in report.written]
     return report
@@ -76,18 +79,20 @@ def _build(
     store: str,
     jobs: int | None,
     shapes: list[Path] | None = None,
+    collection: Collection | None = None,
 ) -> BuildReport:
     """:func:`build`, writing into ``output.path`` (the staging folder of an
     :class:`~mlcryst.fileio.OutputSet`) unless ``output`` is None."""
     from mlcryst.builder.graph import load_vocabularies
     from mlcryst.builder.tagging import tag_dataset, vocabulary_from_graph
     from mlcryst.load.dataset import load_dataset
-    from mlcryst.shacl.report import read_shapes
     from mlcryst.stores.registry import build_store
 
-    shapes_graph = read_shapes(list(shapes)) if shapes else None  # bad shapes fail first
-    ds = load_dataset(data_dir)
-    vocabularies = load_vocabularies()
+    collection = collection or Collection.shipped()
+    shapes_graph = _shapes(shapes, collection)  # bad shapes fail first
+    ds = load_dataset(data_dir if data_dir is not None else collection.data_dir)
+    base = base or collection.base
+    vocabularies = load_vocabularies(collection.ontology_dir)
     tags = tag_dataset(ds, vocabulary_from_graph(vocabularies))
     counts = (len(ds.papers), len(ds.table1()), len(ds.people), len(ds.references))
     graph = build_store(store, ds, base=base, vocabularies=vocabularies, tags=tags)
@@ -150,6 +155,7 @@ def validate_source(
     jobs: int | None = None,
     shapes: list[Path] | None = None,
     report: Path | str | None = None,
+    collection: Collection | None = None,
 ) -> ValidationReport:
     """Validate a graph file, or the graph built from the data, against ``shapes`` (files or
     folders; default: the shipped shapes).
@@ -160,11 +166,12 @@ def validate_source(
     graph) compiles them to SPARQL (on ``jobs`` threads) and checks in pySHACL only the shapes
     it does not translate (``run`` says which).
     """
-    from mlcryst.shacl.report import read_shapes, validation_report
+    from mlcryst.shacl.report import validation_report
     from mlcryst.stores.registry import open_store
 
-    shapes_graph = read_shapes(list(shapes or []))
-    graph = open_store(store, source, data_dir=data_dir)
+    collection = collection or Collection.shipped()
+    shapes_graph = _shapes(shapes, collection)
+    graph = open_store(store, source, data_dir=data_dir, collection=collection)
     run = graph.validation_run(shapes_graph, jobs=jobs)
     written = None
     if report is not None:
@@ -185,6 +192,7 @@ def push_payload(
     store: str = "auto",
     validate: bool = True,
     jobs: int | None = None,
+    collection: Collection | None = None,
 ) -> tuple[bytes, int]:
     """The graph to load into a SPARQL server, as N-Triples, and its number of triples.
 
@@ -194,9 +202,10 @@ def push_payload(
     """
     from mlcryst.stores.registry import open_store
 
-    graph = open_store(store, source, data_dir=data_dir, base=base)
+    collection = collection or Collection.shipped()
+    graph = open_store(store, source, data_dir=data_dir, base=base, collection=collection)
     if validate:
-        graph.check(jobs=jobs)
+        graph.check(_shapes(None, collection), jobs=jobs)
     return graph.ntriples(), len(graph)
 
 
@@ -208,6 +217,7 @@ def export_graph(
     data_dir: Path | str | None = None,
     base: str | None = None,
     store: str = "auto",
+    collection: Collection | None = None,
 ) -> bytes | None:
     """Serialise the graph (a file, or the build of the data) in ``fmt``.
 
@@ -219,8 +229,15 @@ def export_graph(
     from mlcryst.stores.registry import open_store
 
     check_formats([fmt])
-    graph = open_store(store, source, data_dir=data_dir, base=base)
+    graph = open_store(store, source, data_dir=data_dir, base=base, collection=collection)
     if out_file is None:
         return graph.serialize(fmt)
     graph.write(out_file, fmt)
     return None
+
+
+def _shapes(paths: list[Path] | None, collection: Collection) -> Graph:
+    """The shapes to check against: the files and folders given, else the collection's."""
+    from mlcryst.shacl.report import load_shapes, read_shapes
+
+    return read_shapes(list(paths)) if paths else load_shapes(collection.shapes_dir)

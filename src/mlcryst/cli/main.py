@@ -6,12 +6,14 @@ Exit codes are in :data:`mlcryst.errors.EXIT_CODES` (and the README).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from mlcryst.cli.errors import Group
 from mlcryst.cli.options import (
     base_option,
+    collection_option,
     data_option,
     graph_option,
     shapes_option,
@@ -20,6 +22,9 @@ from mlcryst.cli.options import (
 )
 from mlcryst.cli.remote import endpoint_options
 from mlcryst.errors import EXIT_CODES
+
+if TYPE_CHECKING:
+    from mlcryst.collection import Collection
 from mlcryst.export.formats import EXPORT_FORMATS
 from mlcryst.sparql.formats import RESULT_FORMATS
 
@@ -53,6 +58,7 @@ def main() -> None:
 )
 @store_option
 @shapes_option
+@collection_option
 def build(
     out_dir: Path,
     data_dir: Path | None,
@@ -60,6 +66,7 @@ def build(
     no_visuals: bool,
     store: str,
     shapes: tuple[Path, ...],
+    collection: Collection,
 ) -> None:
     """Build the graph from the data, validate it, and write Turtle, N-Triples and JSON-LD,
     the interactive page and the figures."""
@@ -72,6 +79,7 @@ def build(
         visuals=not no_visuals,
         store=store,
         shapes=list(shapes),
+        collection=collection,
     )
     click.echo(
         f"{report.papers} papers ({report.table1_rows} Table 1 rows), {report.people} "
@@ -96,18 +104,25 @@ def build(
     metavar="OUT.ttl",
     help="Also write the standard sh:ValidationReport (Turtle) here, whatever the verdict.",
 )
+@collection_option
 def validate(
     file: Path | None,
     data_dir: Path | None,
     store: str,
     shapes: tuple[Path, ...],
     report_file: Path | None,
+    collection: Collection,
 ) -> None:
     """Check FILE (default: the graph built from the data) against the SHACL shapes."""
     from mlcryst.pipeline import validate_source
 
     outcome = validate_source(
-        file, data_dir=data_dir, store=store, shapes=list(shapes), report=report_file
+        file,
+        data_dir=data_dir,
+        store=store,
+        shapes=list(shapes),
+        report=report_file,
+        collection=collection,
     )
     if outcome.written is not None:
         click.echo(f"wrote {outcome.written}")
@@ -159,6 +174,7 @@ def validate(
     help="Stop the query past this much memory beyond the loaded graph "
     "(default MLCRYST_MAX_MEMORY_MB, or 2048 or half the RAM; 0: no memory limit).",
 )
+@collection_option
 def query(
     name: str | None,
     sparql_text: str | None,
@@ -173,6 +189,7 @@ def query(
     store: str,
     timeout: float | None,
     max_memory: int | None,
+    collection: Collection,
 ) -> None:
     """Run a named query (see `mlcryst queries`), a .rq file, or --sparql TEXT."""
     from mlcryst.sparql.named import find_query
@@ -180,7 +197,7 @@ def query(
 
     if bool(name) == bool(sparql_text):
         raise click.UsageError("give a query NAME or FILE, or --sparql TEXT (one of them)")
-    q = find_query(name) if name else sparql_text
+    q = find_query(name, collection.queries_dir) if name else sparql_text
     assert q is not None
     from mlcryst.sparql.guard import guard
 
@@ -208,17 +225,21 @@ def query(
         return
     from mlcryst.stores.registry import open_store
 
-    graph = open_store(store, graph_file, data_dir=data_dir)
+    graph = open_store(store, graph_file, data_dir=data_dir, collection=collection)
     answer = graph.query(q, bindings, timeout=timeout, memory_mb=max_memory)
     click.echo(answer.render(fmt), nl=False)
 
 
 @main.command()
-def queries() -> None:
+@collection_option
+def queries(collection: Collection) -> None:
     """List the named queries: name, then the question each answers."""
     from mlcryst.sparql.named import list_queries
 
-    items = list_queries()
+    items = list_queries(collection.queries_dir)
+    if not items:
+        click.echo(f"no named queries in {collection.queries_dir}")
+        return
     width = max(len(q.name) for q in items)
     for q in items:
         click.echo(f"{q.name.ljust(width)}  {q.question}")
@@ -238,6 +259,7 @@ def queries() -> None:
 @data_option
 @base_option
 @store_option
+@collection_option
 def export(
     fmt: str,
     out_file: Path | None,
@@ -245,11 +267,20 @@ def export(
     data_dir: Path | None,
     base: str | None,
     store: str,
+    collection: Collection,
 ) -> None:
     """Serialise the graph (deterministic, canonical blank nodes)."""
     from mlcryst.pipeline import export_graph
 
-    data = export_graph(fmt, out_file, source=graph_file, data_dir=data_dir, base=base, store=store)
+    data = export_graph(
+        fmt,
+        out_file,
+        source=graph_file,
+        data_dir=data_dir,
+        base=base,
+        store=store,
+        collection=collection,
+    )
     if data is None:
         click.echo(f"wrote {out_file}")
     else:
@@ -259,14 +290,15 @@ def export(
 @main.command()
 @data_option
 @click.option("--row", type=int, help="Only this Table 1 row.")
-def tags(data_dir: Path | None, row: int | None) -> None:
+@collection_option
+def tags(data_dir: Path | None, row: int | None, collection: Collection) -> None:
     """Show how each Table 1 phrase was mapped to concepts (labels or curated override)."""
     from mlcryst.builder.graph import load_vocabularies
     from mlcryst.builder.tagging import tag_dataset, vocabulary_from_graph
     from mlcryst.load.dataset import load_dataset
 
-    ds = load_dataset(data_dir)
-    vocab_graph = load_vocabularies()
+    ds = load_dataset(data_dir if data_dir is not None else collection.data_dir)
+    vocab_graph = load_vocabularies(collection.ontology_dir)
     result = tag_dataset(ds, vocabulary_from_graph(vocab_graph))
     from mlcryst.prefixes import CONVERTER
 
@@ -278,6 +310,28 @@ def tags(data_dir: Path | None, row: int | None) -> None:
             concepts = ", ".join(CONVERTER.compress(str(c)) for c in pt.concepts) or "(no concept)"
             via = "" if pt.via == "labels" else f"  [{pt.via}]"
             click.echo(f"    {pt.column:8} {pt.phrase!r} -> {concepts}{via}")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", help="The collection's title (mlcryst.toml).")
+@click.option("--base", metavar="IRI", help="Base of the IRIs the collection mints.")
+@click.option("--licence", help="The licence of the data (an SPDX id, e.g. CC-BY-4.0).")
+@click.option("--creator", "creators", multiple=True, help="A creator (repeatable).")
+def init(
+    folder: Path,
+    title: str | None,
+    base: str | None,
+    licence: str | None,
+    creators: tuple[str, ...],
+) -> None:
+    """Make a collection folder: copies of the shipped data/, ontology/, shapes/ and
+    queries/, and mlcryst.toml. Commands run in it (or below it) work on it."""
+    from mlcryst.collection import init_collection
+
+    made = init_collection(folder, title=title, base=base, licence=licence, creators=creators)
+    click.echo(f"wrote {folder}: {made.describe()}")
+    click.echo(f"next: cd {folder} && mlcryst build")
 
 
 from mlcryst.cli.remote import push  # noqa: E402

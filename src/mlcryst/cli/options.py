@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -64,3 +64,28 @@ shapes_option = click.option(
     help="SHACL shapes to check against: a file or a folder of them (repeatable); "
     "instead of the shipped shapes.",
 )
+
+
+def collection_option(func: F) -> F:
+    """``--collection DIR``, resolved to the collection the command works on (that folder,
+    else the nearest ``mlcryst.toml`` at or above the current folder, else the shipped one)
+    and passed on as ``collection``; the command says which one on standard error."""
+    from functools import wraps
+
+    @wraps(func)
+    def wrapper(*args: Any, collection_dir: Path | None, **kwargs: Any) -> Any:
+        from mlcryst.collection import find_collection
+
+        collection = find_collection(collection_dir)
+        click.echo(f"mlcryst: collection: {collection.describe()}", err=True)
+        return func(*args, collection=collection, **kwargs)
+
+    option = click.option(
+        "--collection",
+        "collection_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        metavar="DIR",
+        help="The collection folder (with mlcryst.toml) to work on; default: the nearest one "
+        "at or above the current folder, else the shipped collection.",
+    )
+    return cast(F, option(wrapper))

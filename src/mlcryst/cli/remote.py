@@ -9,11 +9,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from mlcryst.cli.options import base_option, data_option, store_option
+from mlcryst.cli.options import base_option, collection_option, data_option, store_option
+
+if TYPE_CHECKING:
+    from mlcryst.collection import Collection
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -154,6 +157,7 @@ def query_endpoint(
     metavar="SECONDS",
     help="Give up on a request after this long.",
 )
+@collection_option
 def push(
     endpoint: str,
     named_graph: str,
@@ -167,6 +171,7 @@ def push(
     store: str,
     no_validate: bool,
     timeout: float,
+    collection: Collection,
 ) -> None:
     """Replace a named graph on a SPARQL server with the graph, atomically.
 
@@ -184,7 +189,12 @@ def push(
         endpoint, user, password, update_url=update_url, store_url=store_url, timeout=timeout
     )
     data, triples = push_payload(
-        graph_file, data_dir=data_dir, base=base, store=store, validate=not no_validate
+        graph_file,
+        data_dir=data_dir,
+        base=base,
+        store=store,
+        validate=not no_validate,
+        collection=collection,
     )
     report = push_graph(target, data, named_graph, triples=triples)
     if report.leftover:

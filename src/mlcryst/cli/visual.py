@@ -12,11 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from mlcryst.cli.options import data_option, graph_option, store_option
+from mlcryst.cli.options import collection_option, data_option, graph_option, store_option
+
+if TYPE_CHECKING:
+    from mlcryst.collection import Collection
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,10 +48,12 @@ query_option = click.option(
 )
 
 
-def _store(graph_file: Path | None, data_dir: Path | None, store: str) -> Any:
+def _store(
+    graph_file: Path | None, data_dir: Path | None, store: str, collection: Collection
+) -> Any:
     from mlcryst.stores.registry import open_store
 
-    return open_store(store, graph_file, data_dir=data_dir)
+    return open_store(store, graph_file, data_dir=data_dir, collection=collection)
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ class Drawing:
     graph_file: Path | None
     data_dir: Path | None
     store: str
+    collection: Collection
 
     def view_and_query(self) -> tuple[str, Any]:
         """The view to draw and the query (text or named) behind a construct view, checked."""
@@ -71,7 +77,7 @@ class Drawing:
         if query_name:
             from mlcryst.sparql.named import find_query
 
-            query = find_query(query_name)
+            query = find_query(query_name, self.collection.queries_dir)
         if query is not None and view not in (None, "construct"):
             raise click.UsageError(f"--sparql/--query draw the construct view, not --view {view}")
         if view == "construct" and query is None:
@@ -81,7 +87,7 @@ class Drawing:
     def graph(self) -> Any:
         """The store to draw from: ``--graph FILE``, or the graph built from ``--data``, in
         the store ``--store`` names."""
-        return _store(self.graph_file, self.data_dir, self.store)
+        return _store(self.graph_file, self.data_dir, self.store, self.collection)
 
 
 def drawing_options(func: F) -> F:
@@ -101,12 +107,13 @@ def drawing_options(func: F) -> F:
         graph_file: Path | None,
         data_dir: Path | None,
         store: str,
+        collection: Collection,
         **kwargs: Any,
     ) -> Any:
-        drawing = Drawing(view, sparql_text, query_name, graph_file, data_dir, store)
+        drawing = Drawing(view, sparql_text, query_name, graph_file, data_dir, store, collection)
         return func(drawing=drawing, **kwargs)
 
-    command: Callable[..., Any] = wrapper
+    command: Callable[..., Any] = collection_option(wrapper)
     options = (store_option, data_option, graph_option, query_option, sparql_option, view_option)
     for option in options:
         command = option(command)
@@ -187,6 +194,7 @@ def network(drawing: Drawing, fmt: str | None, out_file: Path) -> None:
     type=click.IntRange(1),
     help="Rows in the centrality rankings.",
 )
+@collection_option
 def stats(
     graph_file: Path | None,
     data_dir: Path | None,
@@ -194,6 +202,7 @@ def stats(
     fmt: str,
     out_path: Path | None,
     top: int,
+    collection: Collection,
 ) -> None:
     """Analytics: centrality, communities, co-authorship components, co-occurrence, the share
     of deep learning per year and the gap map."""
@@ -201,7 +210,7 @@ def stats(
     from mlcryst.visual.stats import compute_stats
     from mlcryst.visual.stats_render import render_csv, render_json, render_text
 
-    result = compute_stats(_store(graph_file, data_dir, store), top=top)
+    result = compute_stats(_store(graph_file, data_dir, store, collection), top=top)
     if fmt == "csv":
         files = render_csv(result)
         if out_path is None:
@@ -239,17 +248,21 @@ def stats(
     type=click.Choice(("png", "svg")),
     help="Only these formats (repeatable; default both).",
 )
+@collection_option
 def plot(
     graph_file: Path | None,
     data_dir: Path | None,
     store: str,
     out_dir: Path,
     formats: tuple[str, ...],
+    collection: Collection,
 ) -> None:
     """Write the figures: papers per year by architecture, paradigms by journal, gap map."""
     from mlcryst.visual.plots import FORMATS, write_figures
 
-    for path in write_figures(_store(graph_file, data_dir, store), out_dir, formats or FORMATS):
+    for path in write_figures(
+        _store(graph_file, data_dir, store, collection), out_dir, formats or FORMATS
+    ):
         click.echo(f"wrote {path}")
 
 

@@ -87,11 +87,19 @@ class GraphStore(ABC):
         """The knowledge graph of loaded records (the vocabularies included)."""
 
     @classmethod
-    def from_data(cls, data_dir: Path | str | None = None, base: str | None = None) -> GraphStore:
-        """The knowledge graph of a data folder (None: the shipped data)."""
+    def from_data(
+        cls,
+        data_dir: Path | str | None = None,
+        base: str | None = None,
+        ontology_dir: Path | None = None,
+    ) -> GraphStore:
+        """The knowledge graph of a data folder (None: the shipped data), with the
+        vocabularies of ``ontology_dir`` (None: the shipped ones)."""
+        from mlcryst.builder.graph import load_vocabularies
         from mlcryst.load.dataset import load_dataset
 
-        return cls.from_dataset(load_dataset(data_dir), base=base)
+        vocabularies = load_vocabularies(ontology_dir)
+        return cls.from_dataset(load_dataset(data_dir), base=base, vocabularies=vocabularies)
 
     @classmethod
     @abstractmethod

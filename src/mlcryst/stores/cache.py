@@ -16,7 +16,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mlcryst.builder.stream import build_store
-from mlcryst.errors import OutputError
 from mlcryst.stores.terms import cache_dir
 
 
@@ -33,7 +32,11 @@ def _read_cache(path: Path) -> ox.Store:
 # --- the graph cache -------------------------------------------------------------------------
 
 
-def cache_key(data_dir: Path | str | None = None, base: str | None = None) -> str:
+def cache_key(
+    data_dir: Path | str | None = None,
+    base: str | None = None,
+    ontology_dir: Path | None = None,
+) -> str:
     """A hash of everything the built graph depends on: data, vocabularies, code, base."""
     from mlcryst import __version__
     from mlcryst.resources import default_data_dir, resource_dir
@@ -42,7 +45,7 @@ def cache_key(data_dir: Path | str | None = None, base: str | None = None) -> st
     here = Path(__file__).resolve().parent.parent  # the whole package: any code change counts
     folders = [
         (Path(data_dir) if data_dir else default_data_dir(), "*.yaml"),
-        (resource_dir("ontology"), "*.ttl"),
+        (ontology_dir or resource_dir("ontology"), "*.ttl"),
         (here, "*.py"),
     ]
     from mlcryst.limits import budgets
@@ -74,33 +77,25 @@ def _write_cache(store: ox.Store, path: Path) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
-def cached_ntriples(data_dir: Path | str | None = None, base: str | None = None) -> Path:
-    """The N-Triples file of the graph built from ``data_dir`` (built and cached if absent)."""
-    path = cache_dir() / f"graph-{cache_key(data_dir, base)}.nt"
-    if path.is_file():
-        return path
-    store = build_store(data_dir, base)
-    try:
-        _write_cache(store, path)
-    except OSError:  # an unwritable cache is not an error: build each time instead
-        tmp = Path(os.environ.get("TMPDIR", "/tmp")) / f"mlcryst-{os.getpid()}.nt"
-        try:
-            _write_cache(store, tmp)
-        except OSError as exc:
-            raise OutputError(f"{tmp}: cannot write: {exc.strerror or exc}") from exc
-        return tmp
-    return path
-
-
-def cached_store(data_dir: Path | str | None = None, base: str | None = None) -> ox.Store:
+def cached_store(
+    data_dir: Path | str | None = None,
+    base: str | None = None,
+    ontology_dir: Path | None = None,
+) -> ox.Store:
     """The Store of the graph built from ``data_dir``, read from the cache when it is there
     (and put there when it is not, unless ``MLCRYST_NO_CACHE`` is set)."""
+
+    def build() -> ox.Store:
+        from mlcryst.builder.graph import load_vocabularies
+
+        return build_store(data_dir, base, load_vocabularies(ontology_dir))
+
     if os.environ.get("MLCRYST_NO_CACHE"):
-        return build_store(data_dir, base)
-    path = cache_dir() / f"graph-{cache_key(data_dir, base)}.nt"
+        return build()
+    path = cache_dir() / f"graph-{cache_key(data_dir, base, ontology_dir)}.nt"
     if path.is_file():
         return _read_cache(path)
-    store = build_store(data_dir, base)
+    store = build()
     with contextlib.suppress(OSError):  # an unwritable cache is not an error: build next time
         _write_cache(store, path)
     return store

@@ -63,13 +63,16 @@ class OxigraphStore(GraphStore):
 
     @classmethod
     def from_data(
-        cls, data_dir: Path | str | None = None, base: str | None = None
+        cls,
+        data_dir: Path | str | None = None,
+        base: str | None = None,
+        ontology_dir: Path | None = None,
     ) -> OxigraphStore:
         """The graph of a data folder, from the cache of builds when it is there
         (:mod:`mlcryst.stores.cache`)."""
         from mlcryst.stores.cache import cached_store
 
-        return cls(cached_store(data_dir, base))
+        return cls(cached_store(data_dir, base, ontology_dir))
 
     @classmethod
     def from_file(cls, path: Path | str) -> OxigraphStore:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
     from mlcryst.builder.tagging import PaperTags
+    from mlcryst.collection import Collection
     from mlcryst.load.records import Dataset
     from mlcryst.stores.base import GraphStore
 
@@ -90,12 +91,19 @@ def open_store(
     *,
     data_dir: Path | str | None = None,
     base: str | None = None,
+    collection: Collection | None = None,
 ) -> GraphStore:
     """The graph to work on, in the store ``store`` means for it: the RDF file ``source`` if
-    given (read safely), else the graph built from ``data_dir`` (None: the shipped data)."""
+    given (read safely), else the graph built from ``data_dir`` (default: the collection's
+    data) with the collection's vocabularies (default collection: the shipped one)."""
     if source is not None:
         return store_class(resolve(store, path=source)).from_file(source)
-    return store_class(resolve(store, papers=count_papers(data_dir))).from_data(data_dir, base)
+    from mlcryst.collection import Collection
+
+    collection = collection or Collection.shipped()
+    data = Path(data_dir) if data_dir is not None else collection.data_dir
+    cls = store_class(resolve(store, papers=count_papers(data)))
+    return cls.from_data(data, base or collection.base, collection.ontology_dir)
 
 
 def build_store(
