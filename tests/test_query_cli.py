@@ -29,7 +29,7 @@ NAMES = [q.name for q in QUERIES]
 def test_queries_command_lists_every_question(runner: CliRunner) -> None:
     out = runner.invoke(main, ["queries"])
     assert out.exit_code == 0, out.output
-    lines = out.output.splitlines()
+    lines = out.stdout.splitlines()
     assert len(lines) == len(QUERIES)
     width = max(len(n) for n in NAMES)
     assert lines == [f"{q.name.ljust(width)}  {q.question}" for q in QUERIES]
@@ -38,7 +38,7 @@ def test_queries_command_lists_every_question(runner: CliRunner) -> None:
 def _cli(runner: CliRunner, *args: str) -> str:
     out = runner.invoke(main, ["query", *args])
     assert out.exit_code == 0, (out.output, out.exception)
-    return out.output
+    return out.stdout
 
 
 def _text_cells(rows: list[Row]) -> list[list[str]]:

@@ -170,7 +170,7 @@ def test_stats_command(tmp_path: Path) -> None:
     assert (tmp_path / "csv" / "deep-learning-share.csv").read_text().startswith("year,papers")
     result = runner.invoke(main, ["stats", "--format", "json", "--top", "3"])
     assert result.exit_code == 0
-    assert len(json.loads(result.output)["tables"]["top-methods"]["rows"]) == 3
+    assert len(json.loads(result.stdout)["tables"]["top-methods"]["rows"]) == 3
     missing = runner.invoke(main, ["stats", "--graph", str(tmp_path / "none.ttl")])
     assert missing.exit_code == 6 and "no such graph file" in missing.output
 

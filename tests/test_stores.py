@@ -214,7 +214,7 @@ def test_cli_same_output_on_both_stores(
             for s in ("oxigraph", "rdflib")
         ]
         assert all(r.exit_code == 0 for r in outputs), outputs[0].output
-        assert outputs[0].output == outputs[1].output
+        assert outputs[0].stdout == outputs[1].stdout
     cached = list((tmp_path / "mlcryst").glob("graph-*.nt"))
     assert len(cached) == 1  # the built graph is cached for the next cold start
 
@@ -237,7 +237,7 @@ def test_export_command_on_both_stores(
         for s in ("oxigraph", "rdflib")
     ]
     assert outs[0].exit_code == outs[1].exit_code == 0
-    assert outs[0].output == outs[1].output
+    assert outs[0].stdout == outs[1].stdout
     # --out: the Oxigraph path streams to the file; the same bytes, nothing left behind
     for s in ("oxigraph", "rdflib"):
         out = runner.invoke(
@@ -245,8 +245,8 @@ def test_export_command_on_both_stores(
         )
         assert out.exit_code == 0, out.output
         assert f"wrote {tmp_path / f'{s}.nt'}" in out.output
-    assert (tmp_path / "oxigraph.nt").read_text(encoding="utf-8") == outs[1].output
-    assert (tmp_path / "rdflib.nt").read_text(encoding="utf-8") == outs[1].output
+    assert (tmp_path / "oxigraph.nt").read_text(encoding="utf-8") == outs[1].stdout
+    assert (tmp_path / "rdflib.nt").read_text(encoding="utf-8") == outs[1].stdout
     assert sorted(p.name for p in tmp_path.glob("*.nt")) == ["oxigraph.nt", "rdflib.nt"]
 
 
