@@ -117,12 +117,12 @@ def write_visuals(graph: GraphStore, out_dir: Path | str) -> list[Path]:
     from mlcryst.visual.network import index_graph
     from mlcryst.visual.page import write_page
     from mlcryst.visual.plots import figure_files
-    from mlcryst.visual.stats import compute_stats
+    from mlcryst.visual.stats import figure_stats
 
     index = index_graph(graph.view())
     out = Path(out_dir)
     written = [write_page(graph, out / "mlcryst.html", "overview", index=index)]
-    stats = compute_stats(graph, index=index)
+    stats = figure_stats(graph, index=index)
     figures = {out / "figures" / name: data for name, data in figure_files(stats).items()}
     write_all_atomic(figures)
     return written + list(figures)

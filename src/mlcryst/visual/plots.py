@@ -265,7 +265,7 @@ def write_figures(
     The folder is replaced as one set (:func:`mlcryst.fileio.write_set`): the old figures or
     the new ones, never a mix; files of the user's own in it are kept.
     """
-    from mlcryst.visual.stats import Stats, compute_stats
+    from mlcryst.visual.stats import Stats, figure_stats
 
-    stats = source if isinstance(source, Stats) else compute_stats(source)
+    stats = source if isinstance(source, Stats) else figure_stats(source)
     return write_set(out_dir, figure_files(stats, formats))

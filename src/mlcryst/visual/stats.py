@@ -134,3 +134,13 @@ def compute_stats(
         Table("summary", "Summary", ("metric", "value"), tuple((k, v) for k, v in summary.items())),
     )
     return Stats({t.name: t for t in tables}, by_year, paradigm_by_journal, gap, summary)
+
+
+def figure_stats(graph: GraphStore | Graph, *, index: Index | None = None) -> Stats:
+    """Only what the figures draw (papers per year by architecture, paradigms by journal,
+    the gap map): none of the centralities, communities or components of
+    :func:`compute_stats`, whose betweenness dominates the time on a large graph."""
+    from mlcryst.stores.registry import as_store
+
+    idx = index or index_graph(as_store(graph).view())
+    return Stats({}, papers_by_year(idx), paradigm_mix(idx), gap_map_of(idx))
