@@ -77,7 +77,8 @@ def _short(d: dict[str, Any]) -> str:
     who = names[0].partition(",")[0] + (" et al." if len(names) > 2 else "")
     if len(names) == 2:
         who = f"{names[0].partition(',')[0]} & {names[1].partition(',')[0]}"
-    return f"{who} ({r.get('year')}), {r.get('journal')} {r.get('volume')}, {r.get('pages', d.get('article_number', ''))}"
+    pages = r.get("pages", d.get("article_number", ""))
+    return f"{who} ({r.get('year')}), {r.get('journal')} {r.get('volume')}, {pages}"
 
 
 def _split(values: tuple[str, ...]) -> list[str] | None:

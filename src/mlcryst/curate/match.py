@@ -63,9 +63,9 @@ def match_journal(work: Work, journals: dict[str, Journal]) -> tuple[Journal | N
     best: tuple[int, Journal] | None = None
     for j in journals.values():
         w = words(j.title)
-        if len(w.split()) >= 3 and any(n.startswith(w + " ") for n in names):
-            if best is None or len(w) > best[0]:
-                best = (len(w), j)
+        longer = len(w.split()) >= 3 and any(n.startswith(w + " ") for n in names)
+        if longer and (best is None or len(w) > best[0]):
+            best = (len(w), j)
     return (best[1], "title") if best else (None, "")
 
 
@@ -174,9 +174,9 @@ def duplicate_of(work: Work, journal: str | None, papers: list[Paper]) -> tuple[
         if journal == p.journal and work.volume == p.volume and work.first_page == p.first_page:
             return p, "the same journal, volume and first page"
     for p in papers:
-        if work.title and p.title and work.year == p.year:
-            if title_similarity(work.title, p.title) >= 0.9:
-                return p, "a near-identical title in the same year"
+        same_year = work.title and p.title and work.year == p.year
+        if same_year and title_similarity(work.title or "", p.title or "") >= 0.9:
+            return p, "a near-identical title in the same year"
     return None
 
 

@@ -37,6 +37,7 @@ from mlcryst.load.records import Dataset, slug
 from mlcryst.resources import default_data_dir
 
 STAGING = "staging.yaml"
+EXAMPLE = {"methods": "mlm:deep-learning", "problems": "mlp:phase-identification"}
 HEADER = """\
 # Drafts imported by `mlcryst add`, waiting for `mlcryst review` (see data/README.md,
 # "Importing papers"). Nothing here is part of the collection until it is accepted:
@@ -129,12 +130,12 @@ def _staged_duplicate(work: Work, jkey: str | None, drafts: list[dict[str, Any]]
         if work.doi and rec.get("doi") and work.doi.lower() == str(rec["doi"]).lower():
             return str(d["draft"])
         first = str(rec.get("pages", "")).split("–")[0]
-        if jkey and rec.get("journal") == jkey and rec.get("volume") == work.volume:
-            if work.first_page is not None and first == str(work.first_page):
-                return str(d["draft"])
-        if work.title and rec.get("title") and rec.get("year") == work.year:
-            if title_similarity(work.title, str(rec["title"])) >= 0.9:
-                return str(d["draft"])
+        same_place = jkey and rec.get("journal") == jkey and rec.get("volume") == work.volume
+        if same_place and work.first_page is not None and first == str(work.first_page):
+            return str(d["draft"])
+        same_year = work.title and rec.get("title") and rec.get("year") == work.year
+        if same_year and title_similarity(work.title or "", str(rec["title"])) >= 0.9:
+            return str(d["draft"])
     return None
 
 
@@ -309,7 +310,7 @@ def accept(
         if not curies:
             raise UsageError(
                 f"draft {key}: no {kind} chosen and no exact-label suggestion: give "
-                f"--{kind} with concept ids (e.g. {'mlm:deep-learning' if kind == 'methods' else 'mlp:phase-identification'})"
+                f"--{kind} with concept ids (e.g. {EXAMPLE[kind]})"
             )
         labels = []
         for curie in curies:

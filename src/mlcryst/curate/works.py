@@ -216,10 +216,10 @@ def parse_works(text: str, file: str, fmt: str) -> tuple[list[Work], list[DataEr
 
 
 def _bibtex(text: str, file: str, errors: list[DataError]) -> list[Work]:
-    import bibtexparser
+    import bibtexparser  # type: ignore[attr-defined,unused-ignore]
     from bibtexparser import middlewares as mw
 
-    library = bibtexparser.parse_string(
+    library = bibtexparser.parse_string(  # type: ignore[attr-defined,unused-ignore]
         text,
         append_middleware=[
             mw.LatexDecodingMiddleware(),
@@ -230,11 +230,11 @@ def _bibtex(text: str, file: str, errors: list[DataError]) -> list[Work]:
     for block in library.failed_blocks:
         key = getattr(block, "key", None)
         message = str(getattr(block, "error", "")).splitlines()[0] or "cannot be read"
-        _Entry(file, block.start_line + 1, key, errors).error(None, f"not BibTeX: {message}")
+        _Entry(file, (block.start_line or 0) + 1, key, errors).error(None, f"not BibTeX: {message}")
     works: list[Work] = []
     for entry in library.entries:
-        rec = _Entry(file, entry.start_line + 1, entry.key, errors)
-        lines = {f.key.lower(): f.start_line + 1 for f in entry.fields}
+        rec = _Entry(file, (entry.start_line or 0) + 1, entry.key, errors)
+        lines = {f.key.lower(): (f.start_line or 0) + 1 for f in entry.fields}
         values = {f.key.lower(): f.value for f in entry.fields}
         work = Work(rec.origin, key=entry.key)
         work.title = clean(values.get("title"))
@@ -348,7 +348,9 @@ def _json(text: str, file: str, errors: list[DataError]) -> list[Work]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise DataError(f"not JSON: {exc.msg} (column {exc.colno})", file=file, line=exc.lineno)
+        raise DataError(
+            f"not JSON: {exc.msg} (column {exc.colno})", file=file, line=exc.lineno
+        ) from None
     if isinstance(doc, dict) and doc.get("message-type") in ("work", "work-list"):
         msg = doc.get("message")
         items = msg.get("items", []) if isinstance(msg, dict) and "items" in msg else [msg]

@@ -4,7 +4,8 @@ under their key, text quoted only where a reader would take it for something els
 Used to append records to ``papers.yaml``, ``people.yaml`` and ``journals.yaml`` as plain
 text, so that every comment and the layout of the rest of the file stay byte for byte.
 
->>> print(dump([{"journal": "acta-a", "year": 2019, "authors": ["Gao, Z."], "pages": "1–2"}]), end="")
+>>> rec = {"journal": "acta-a", "year": 2019, "authors": ["Gao, Z."], "pages": "1–2"}
+>>> print(dump([rec]), end="")
 - journal: acta-a
   year: 2019
   authors:
@@ -35,7 +36,7 @@ def scalar(value: Any) -> str:
 
     def dumped(style: str | None) -> str:
         out = yaml.safe_dump(text, allow_unicode=True, width=1 << 30, default_style=style)
-        return out.removesuffix("\n...\n").removesuffix("\n")
+        return str(out).removesuffix("\n...\n").removesuffix("\n")
 
     plain = dumped(None)
     if plain == text and resolve_plain(text) == text and type(resolve_plain(text)) is str:
@@ -54,10 +55,10 @@ def dump(value: Any, indent: int = 0) -> str:
             if isinstance(item, (dict, list)) and item:
                 body = dump(item, indent + 2)
                 lines.append(pad + "- " + body[indent + 2 :].rstrip("\n"))
+            elif isinstance(item, (dict, list)):
+                lines.append(f"{pad}- {'[]' if isinstance(item, list) else '{}'}")
             else:
-                lines.append(
-                    f"{pad}- {scalar(item) if not isinstance(item, (dict, list)) else '[]' if isinstance(item, list) else '{}'}"
-                )
+                lines.append(f"{pad}- {scalar(item)}")
     elif isinstance(value, dict):
         for k, v in value.items():
             if (isinstance(v, list) and v) or (isinstance(v, dict) and v):
