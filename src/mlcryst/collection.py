@@ -161,6 +161,17 @@ def find_collection(explicit: Path | str | None = None, start: Path | None = Non
     return Collection.shipped()
 
 
+def collection_of_data(data_dir: Path | str | None) -> Collection:
+    """The collection whose ``data/`` folder ``data_dir`` is (its ``mlcryst.toml`` beside
+    it), else the shipped collection (a bare data folder uses the shipped vocabularies,
+    shapes and queries)."""
+    if data_dir is not None:
+        root = Path(data_dir).resolve().parent
+        if Path(data_dir).resolve().name == "data" and (root / CONFIG_FILE).is_file():
+            return read_collection(root)
+    return Collection.shipped()
+
+
 def config_text(collection: Collection) -> str:
     """The ``mlcryst.toml`` of ``collection``."""
 

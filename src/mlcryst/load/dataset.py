@@ -15,6 +15,7 @@ and field.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,9 @@ from mlcryst.load.records import (
 )
 from mlcryst.load.yamlio import LocatedDict, LocatedList, load_file
 from mlcryst.resources import default_data_dir
+
+ORCID = re.compile(r"^https://orcid\.org/\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
+ISSN = re.compile(r"^\d{4}-\d{3}[\dX]$")
 
 FILES = {
     "journals": "journals.yaml",
@@ -115,11 +119,17 @@ def load_journals(source: Document, errors: list[DataError]) -> dict[str, Journa
         comma = rec.boolean("comma_after_title")
         first_year = rec.year("first_year", required=False)
         first_volume = rec.integer("first_volume", required=False, minimum=1)
+        issn = rec.text_list("issn", required=False)
+        for value in issn:
+            if not ISSN.match(value):
+                rec.error("issn", f"{value!r} is not an ISSN like 0108-7673")
         if (first_year is None) != (first_volume is None):
             rec.error("first_year", "give first_year and first_volume together")
         rec.finish()
         # kept even when incomplete (the load fails anyway), so papers do not also call it unknown
-        out[key] = Journal(key, title or "", abbr or "", rec.where, comma, first_year, first_volume)
+        out[key] = Journal(
+            key, title or "", abbr or "", rec.where, comma, first_year, first_volume, tuple(issn)
+        )
     return out
 
 
@@ -132,6 +142,12 @@ def load_people(source: Document, errors: list[DataError]) -> dict[str, Person]:
         rec = Fields(raw, f"person {i + 1}", errors, file=file, line=doc.line_of(i))
         pid, name = rec.text("id"), rec.text("name")
         given = rec.text("given_name", required=False)
+        orcid = rec.iri("orcid", required=False)
+        if orcid and not ORCID.match(orcid):
+            rec.error(
+                "orcid", f"{orcid!r} is not an ORCID iD like https://orcid.org/0000-0002-1825-0097"
+            )
+            orcid = None
         note = rec.text("note", required=False, multiline=True)
         variants: list[tuple[Variant, int, bool]] = []
         forms_seq = rec.seq("variants", required=False)
@@ -177,7 +193,9 @@ def load_people(source: Document, errors: list[DataError]) -> dict[str, Person]:
                     line,
                 )
             forms.setdefault(form, (pid, line, was_nfc))
-        out[pid] = Person(pid, name, rec.where, given, tuple(v for v, _, _ in variants), note)
+        out[pid] = Person(
+            pid, name, rec.where, given, tuple(v for v, _, _ in variants), note, orcid=orcid
+        )
     return out
 
 

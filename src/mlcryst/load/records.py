@@ -81,6 +81,7 @@ class Journal:
     comma_after_title: bool = False
     first_year: int | None = None
     first_volume: int | None = None
+    issn: tuple[str, ...] = ()  # print and online ISSNs, where the curators give them
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ class Person:
     variants: tuple[Variant, ...] = ()
     note: str | None = None
     is_organization: bool = False
+    orcid: str | None = None  # https://orcid.org/..., where the curators give it
 
     @property
     def family_name(self) -> str:

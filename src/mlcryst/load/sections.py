@@ -302,26 +302,30 @@ def check_cross_references(ds: Dataset, errors: list[DataError]) -> None:
         if r.journal and r.volume and r.pages and PAGES.match(r.pages):
             first = int(PAGES.match(r.pages).group(1))  # type: ignore[union-attr]
             paper = by_key.get((r.journal, r.volume, first))
-        if r.table1 and paper is None:
+        in_table1 = paper is not None and paper.row is not None
+        if r.table1 and not in_table1:
             err(
                 "table1",
-                "says it is a Table 1 paper, but no paper in papers.yaml has its "
-                "journal, volume and first page",
+                "says it is a Table 1 paper, but no Table 1 row of papers.yaml has its "
+                "journal, volume and first page"
+                + (f" (it is {paper.key}, a paper outside Table 1)" if paper else ""),
             )
-        elif not r.table1 and paper is not None:
+        elif not r.table1 and in_table1:
+            assert paper is not None
             err(
                 "table1",
                 f"matches Table 1 row {paper.row} ({paper.short_label()}): set table1: true",
             )
-        elif paper is not None:
+        if paper is not None and r.table1 == in_table1:
+            label = f"Table 1 row {paper.row}" if paper.row else f"paper {paper.key}"
             if paper.year != r.year:
-                err("year", f"{r.year} but Table 1 row {paper.row} says {paper.year}")
+                err("year", f"{r.year} but {label} says {paper.year}")
             if f"{paper.first_page}–{paper.last_page}" != r.pages.replace("-", "–"):  # type: ignore[union-attr]
-                err("pages", f"{r.pages} but Table 1 row {paper.row} says {paper.pages}")
+                err("pages", f"{r.pages} but {label} says {paper.pages}")
             if [a.person for a in r.authors] != [a.person for a in paper.authors]:
                 err(
                     "authors",
-                    f"are not the same people as in Table 1 row {paper.row}: "
+                    f"are not the same people as in {label}: "
                     f"{[a.name for a in r.authors]} vs {[a.name for a in paper.authors]}"
                     " (a spelling variant must be listed in people.yaml)",
                 )
