@@ -234,8 +234,10 @@ class Builder:
         self.add(node, n.PRISM.endingPage, t.integer(paper.last_page))
         self.add(node, n.DCTERMS.isPartOf, self.journal_iri(paper.journal))
         self.add(node, n.DCTERMS.bibliographicCitation, t.text(self.ds.citation(paper)))
-        self.add(node, n.MLC.problemStatement, t.text(paper.problem))
-        self.add(node, n.MLC.approachStatement, t.text(paper.approach))
+        if paper.problem:  # "" when the record gives only the explicit concept lists
+            self.add(node, n.MLC.problemStatement, t.text(paper.problem))
+        if paper.approach:
+            self.add(node, n.MLC.approachStatement, t.text(paper.approach))
         if paper.title:
             self.add(node, n.DCTERMS.title, t.text(paper.title))
         if paper.doi:
@@ -255,9 +257,10 @@ class Builder:
             self.add(row, n.CSVW.describes, node)
             self.add(table, n.CSVW.row, row)
             self.add(node, n.PROV.wasDerivedFrom, row)
-            self.add(collection, n.DCTERMS.hasPart, node)
         elif paper.source:
             self.add(node, n.DCTERMS.source, t.text(paper.source))
+        # every paper of data/papers.yaml is a paper of the collection; Table 1 is a subset
+        self.add(collection, n.DCTERMS.hasPart, node)
 
     def references(self, editorial: Term) -> None:
         n, t = self.n, self.t

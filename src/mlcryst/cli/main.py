@@ -259,25 +259,18 @@ def export(
 @main.command()
 @data_option
 @click.option("--row", type=int, help="Only this Table 1 row.")
-def tags(data_dir: Path | None, row: int | None) -> None:
-    """Show how each Table 1 phrase was mapped to concepts (labels or curated override)."""
+@click.option("--paper", "paper_key", metavar="KEY", help="Only this paper (e.g. acta-a-33-13).")
+def tags(data_dir: Path | None, row: int | None, paper_key: str | None) -> None:
+    """Show how each paper's Table 1 phrases (labels or curated override) and listed concepts
+    became tags: every paper of the collection, or one (--row N, --paper KEY)."""
     from mlcryst.builder.graph import load_vocabularies
-    from mlcryst.builder.tagging import tag_dataset, vocabulary_from_graph
+    from mlcryst.builder.tagging import tag_report, vocabulary_from_graph
     from mlcryst.load.dataset import load_dataset
 
     ds = load_dataset(data_dir)
-    vocab_graph = load_vocabularies()
-    result = tag_dataset(ds, vocabulary_from_graph(vocab_graph))
-    from mlcryst.prefixes import CONVERTER
-
-    for paper in ds.table1():
-        if row is not None and paper.row != row:
-            continue
-        click.echo(f"row {paper.row}  {paper.short_label()}")
-        for pt in result[paper.key].phrases:
-            concepts = ", ".join(CONVERTER.compress(str(c)) for c in pt.concepts) or "(no concept)"
-            via = "" if pt.via == "labels" else f"  [{pt.via}]"
-            click.echo(f"    {pt.column:8} {pt.phrase!r} -> {concepts}{via}")
+    vocab = vocabulary_from_graph(load_vocabularies())
+    for line in tag_report(ds, vocab, row=row, paper=paper_key):
+        click.echo(line)
 
 
 from mlcryst.cli.remote import push  # noqa: E402
