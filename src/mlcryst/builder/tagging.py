@@ -82,7 +82,9 @@ class Vocabulary:
         return iri if iri in self.scheme_of else None
 
 
-def closest_concepts(vocab: Vocabulary, text: str, scheme: str | None = None, n: int = 3) -> list[str]:
+def closest_concepts(
+    vocab: Vocabulary, text: str, scheme: str | None = None, n: int = 3
+) -> list[str]:
     """CURIEs of the concepts (of ``scheme``, "mlm" or "mlp", or both) closest to ``text``,
     compared with their CURIEs, local names and labels (case and spacing ignored)."""
     import difflib

@@ -257,7 +257,10 @@ def load_papers(
             tuple(c for c, _ in methods or ()),
             tuple(c for c, _ in problems or ()),
             tuple(
-                [(k, rec.line_of(k)) for k in ("problem", "approach", "pages", "methods", "problems")]
+                [
+                    (k, rec.line_of(k))
+                    for k in ("problem", "approach", "pages", "methods", "problems")
+                ]
                 + item_lines
             ),
         )
