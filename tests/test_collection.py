@@ -132,3 +132,47 @@ def test_the_network_index_and_stats_count_the_added_paper(extended_data: Path) 
     assert len(index.papers) == 81
     added = index.papers[Iris().paper(KEY)]  # type: ignore[index]
     assert added.year == 2025 and added.architecture == "deep learning"
+
+
+@pytest.mark.parametrize("name", STORES)
+def test_parameters_that_name_nothing_give_the_closest(name: str) -> None:
+    from mlcryst.errors import UsageError
+    from mlcryst.sparql.params import parse_params
+    from mlcryst.sparql.resolve import resolve_params
+
+    store = store_class(name).from_data(None)
+
+    def resolve(item: str) -> Any:
+        return resolve_params(store, parse_params([item]))
+
+    for spelling in ("billinge", "Billinge, S.J.L.", "BILLINGE,  s. j. l."):
+        value = resolve(f"author={spelling}")["author"].value
+        assert value in ("Billinge", "Billinge, S. J. L."), spelling
+        assert rows(store, "papers-by-author", author=value)
+    assert resolve("author=Juhas, P.")["author"].value == "Juhas, P."  # a printed variant
+    with pytest.raises(
+        UsageError, match=r"no person 'bilinge'; did you mean 'Billinge, S\. J\. L\.'"
+    ):
+        resolve("author=bilinge")
+    with pytest.raises(UsageError, match=r"no method concept 'mlm:cnn'.*convolutional-neural"):
+        resolve("method=mlm:cnn")
+    with pytest.raises(UsageError, match="no problem concept"):
+        resolve("problem=mlm:deep-learning")  # a method, not a problem
+    assert resolve("method=cnn")["method"].value == "cnn"  # a label, any case
+    assert resolve("table1=false") == {}
+    with pytest.raises(UsageError, match="true or false"):
+        resolve("table1=yes")
+
+
+def test_sparql_text_gets_the_project_prefixes(runner: Any) -> None:
+    from mlcryst.cli.main import main
+
+    text = "SELECT (COUNT(*) AS ?n) WHERE { ?p mlc:usesMethod/skos:broader* mlm:deep-learning }"
+    result = runner.invoke(main, ["query", "--sparql", text, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    own = "PREFIX mlm: <urn:nothing#> " + text
+    other = runner.invoke(main, ["query", "--sparql", own, "--format", "csv"])
+    assert other.exit_code == 0 and other.output.splitlines()[1] == "0"
+    assert int(result.output.splitlines()[1]) > 0
+    refused = runner.invoke(main, ["query", "--sparql", "SELECT * { SERVICE <http://x/> {} }"])
+    assert refused.exit_code == 5

@@ -119,7 +119,12 @@ def validate(
 
 @main.command()
 @click.argument("name", required=False)
-@click.option("--sparql", "sparql_text", metavar="TEXT", help="Run this query text.")
+@click.option(
+    "--sparql",
+    "sparql_text",
+    metavar="TEXT",
+    help="Run this query text (mlcryst's prefixes, mlm: skos: ..., are declared for it).",
+)
 @graph_option
 @click.option(
     "--format",
@@ -180,6 +185,10 @@ def query(
 
     if bool(name) == bool(sparql_text):
         raise click.UsageError("give a query NAME or FILE, or --sparql TEXT (one of them)")
+    if sparql_text:
+        from mlcryst.prefixes import with_prefixes
+
+        sparql_text = with_prefixes(sparql_text)  # mlm:, skos:, ... need no PREFIX lines
     q = find_query(name) if name else sparql_text
     assert q is not None
     from mlcryst.sparql.guard import guard
@@ -209,6 +218,9 @@ def query(
     from mlcryst.stores.registry import open_store
 
     graph = open_store(store, graph_file, data_dir=data_dir)
+    from mlcryst.sparql.resolve import resolve_params
+
+    bindings = resolve_params(graph, bindings)  # a value naming nothing: exit 2, closest names
     answer = graph.query(q, bindings, timeout=timeout, memory_mb=max_memory)
     click.echo(answer.render(fmt), nl=False)
 
