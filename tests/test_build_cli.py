@@ -204,7 +204,7 @@ BREAKAGES = [
         "table1: false\n  authors:\n    - Berman, H. M.",
         "table1: true\n  authors:\n    - Berman, H. M.",
         "table1",
-        "says it is a Table 1 paper, but no paper in papers.yaml has its journal",
+        "says it is a Table 1 paper, but no Table 1 row of papers.yaml has its journal",
         "- key: berman2000",
     ),
     # ... and the override's first line for an unknown concept (not the concepts: line).

@@ -352,7 +352,47 @@ def expect_method_problem_cooccurrence(graph: Graph, dataset: Dataset) -> list[R
     return [r[:3] for r in rows]
 
 
+def expect_methods_for_problem(graph: Graph, dataset: Dataset) -> list[Row]:
+    users: dict[URIRef, list[Paper]] = defaultdict(list)
+    for p in dataset.papers:
+        if problems(graph, p):
+            for m in methods(graph, p):
+                users[m].append(p)
+    rows = [
+        (
+            label(graph, m),
+            len(ps),
+            p.short_label(),
+            p.year,
+            dataset.journals[p.journal].abbreviation,
+            str(m),
+            str(IRIS.paper(p.key)),
+        )
+        for m, ps in users.items()
+        for p in ps
+    ]
+    rows.sort(key=lambda r: (-r[1], r[0], r[5], r[3], r[2], r[6]))
+    return [r[:5] for r in rows]
+
+
+def expect_coauthors_of(graph: Graph, dataset: Dataset) -> list[Row]:
+    pairs: Counter[tuple[str, str]] = Counter()
+    for p in dataset.papers:
+        for a in persons(p):
+            for b in persons(p):
+                if a != b:
+                    pairs[a, b] += 1
+    rows = [
+        (IRIS.person(a), dataset.people[a].name, IRIS.person(b), dataset.people[b].name, n)
+        for (a, b), n in pairs.items()
+    ]
+    rows.sort(key=lambda r: (r[1], str(r[0]), -r[4], r[3], str(r[2])))
+    return rows
+
+
 EXPECTATIONS: dict[str, Callable[[Graph, Dataset], list[Row]]] = {
+    "methods-for-problem": expect_methods_for_problem,
+    "coauthors-of": expect_coauthors_of,
     "papers-per-year": expect_papers_per_year,
     "deep-vs-conventional-per-year": expect_deep_vs_conventional_per_year,
     "paradigm-per-journal": expect_paradigm_per_journal,

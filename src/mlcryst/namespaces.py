@@ -20,6 +20,7 @@ CITO = Namespace(PREFIXES["cito"])
 BIRO = Namespace(PREFIXES["biro"])
 CSVW = Namespace(PREFIXES["csvw"])
 DCMITYPE = Namespace(PREFIXES["dcmitype"])
+VOID = Namespace(PREFIXES["void"])
 
 __all__ = [
     "BIBO",
@@ -42,6 +43,7 @@ __all__ = [
     "RDF",
     "RDFS",
     "SKOS",
+    "VOID",
     "XSD",
     "bind_prefixes",
 ]

@@ -46,6 +46,7 @@ PREFIXES: Mapping[str, str] = MappingProxyType(
         "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
         "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
         "skos": "http://www.w3.org/2004/02/skos/core#",
+        "void": "http://rdfs.org/ns/void#",
         "xsd": "http://www.w3.org/2001/XMLSchema#",
     }
 )
@@ -112,3 +113,20 @@ class Converter:
 
 #: the converter every part of mlcryst uses
 CONVERTER = Converter(PREFIXES)
+
+
+def with_prefixes(query: str) -> str:
+    """``query`` with a ``PREFIX`` line for each of mlcryst's prefixes it does not declare
+    itself, put before it (so a user's ``--sparql`` text may write ``mlm:`` without declaring
+    it). The guard then reads this whole text, the text that runs.
+
+    >>> print(with_prefixes("PREFIX mlm: <urn:x#> SELECT * { ?s mlm:p ?o }").count("PREFIX mlm:"))
+    1
+    >>> "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>" in with_prefixes("ASK {}")
+    True
+    """
+    import re
+
+    declared = {m.group(1) for m in re.finditer(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*|)\s*:", query)}
+    lines = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p not in declared]
+    return "\n".join([*lines, query]) if lines else query

@@ -1,4 +1,5 @@
-"""Derive method and problem tags from the free-text cells of Table 1.
+"""Derive method and problem tags from the free-text cells of Table 1, and from the explicit
+concept lists (``methods``, ``problems``) a paper record may give.
 
 A cell is split into phrases at top-level ", " and ". ". A phrase listed in
 ``data/tagging.yaml`` takes the concepts given there (possibly none). Any other phrase is
@@ -70,11 +71,45 @@ class Vocabulary:
                 found.append(concept)
         return found
 
+    def closest(self, curie: str, scheme: str | None = None, n: int = 3) -> list[str]:
+        """The concepts (CURIEs) whose CURIE or label is closest to ``curie``, for messages."""
+        return closest_concepts(self, curie, scheme, n)
+
     def curie_to_iri(self, curie: str) -> URIRef | None:
         prefix, _, local = curie.partition(":")
         ns = {"mlm": MLM, "mlp": MLP}.get(prefix)
         iri = URIRef(str(ns) + local) if ns is not None else None
         return iri if iri in self.scheme_of else None
+
+
+def closest_concepts(
+    vocab: Vocabulary, text: str, scheme: str | None = None, n: int = 3
+) -> list[str]:
+    """CURIEs of the concepts (of ``scheme``, "mlm" or "mlp", or both) closest to ``text``,
+    compared with their CURIEs, local names and labels (case and spacing ignored)."""
+    import difflib
+
+    wanted = " ".join(text.split()).casefold()
+    local = wanted.partition(":")[2] or wanted
+    names: dict[str, str] = {}  # a name to compare -> CURIE
+    for column, labels in vocab.by_label.items():
+        prefix = "mlm" if column == "approach" else "mlp"
+        if scheme not in (None, prefix):
+            continue
+        for label, concept in labels.items():
+            curie = f"{prefix}:{str(concept).rsplit('/', 1)[-1]}"
+            names.setdefault(label, curie)
+            names.setdefault(curie, curie)
+            names.setdefault(curie.partition(":")[2], curie)
+    found: list[str] = []
+    for probe in (wanted, local):
+        for name in difflib.get_close_matches(probe, list(names), n=n * 3, cutoff=0.6):
+            if names[name] not in found:
+                found.append(names[name])
+    for name, curie in sorted(names.items()):  # "cnn" is an abbreviation of a label, not close
+        if local and local in name.split() and curie not in found:
+            found.append(curie)
+    return found[:n]
 
 
 def vocabulary_from_graph(graph: Graph) -> Vocabulary:
@@ -119,10 +154,10 @@ def vocabulary_from_graph(graph: Graph) -> Vocabulary:
 class PhraseTag:
     """How one phrase of one cell was tagged: by labels or by a curated override."""
 
-    column: str
-    phrase: str
+    column: str  # "approach" or "problem"; "methods" or "problems" for a listed concept
+    phrase: str  # the phrase, or the CURIE as listed
     concepts: tuple[URIRef, ...]
-    via: str  # "labels" or "override <file>:<line>"
+    via: str  # "labels", "override <file>:<line>" or "listed <file>:<line>"
 
 
 @dataclass
@@ -130,6 +165,13 @@ class PaperTags:
     methods: list[URIRef] = field(default_factory=list)
     problems: list[URIRef] = field(default_factory=list)
     phrases: list[PhraseTag] = field(default_factory=list)
+
+    def add(self, concepts: Iterable[URIRef], vocab: Vocabulary) -> None:
+        """Add concepts to the methods or problems, by their scheme, each once, in order."""
+        for c in concepts:
+            target = self.methods if vocab.scheme_of[c] == URIRef(str(MLM)) else self.problems
+            if c not in target:
+                target.append(c)
 
 
 Overrides = dict[tuple[str, str], tuple[list[URIRef], str]]
@@ -158,14 +200,31 @@ def tag_paper(
                             file=paper.where.file,
                             line=paper.line_of(column),
                             field=column,
-                            record=f"Table 1 row {paper.row}" if paper.row else paper.key,
+                            record=paper.record,
                         )
                     )
             tags.phrases.append(PhraseTag(column, phrase, tuple(concepts), via))
-            for c in concepts:
-                target = tags.methods if vocab.scheme_of[c] == URIRef(str(MLM)) else tags.problems
-                if c not in target:
-                    target.append(c)
+            tags.add(concepts, vocab)
+    for fld, curies in (("methods", paper.methods), ("problems", paper.problems)):
+        for j, curie in enumerate(curies):
+            iri = vocab.curie_to_iri(curie)
+            line = paper.line_of(f"{fld}[{j}]")
+            if iri is None:
+                near = vocab.closest(curie, curie.partition(":")[0])
+                hint = f"; closest: {', '.join(near)}" if near else ""
+                errors.append(
+                    DataError(
+                        f"unknown concept {curie}{hint}",
+                        file=paper.where.file,
+                        line=line,
+                        field=fld,
+                        record=paper.record,
+                    )
+                )
+                continue
+            via = f"listed {paper.where.file}:{line}"
+            tags.phrases.append(PhraseTag(fld, curie, (iri,), via))
+            tags.add([iri], vocab)
     return tags
 
 
@@ -212,3 +271,43 @@ def tag_dataset(
     if errors:
         raise DataErrors(errors)
     return result
+
+
+def tag_report(
+    ds: Dataset, vocab: Vocabulary, *, row: int | None = None, paper: str | None = None
+) -> list[str]:
+    """How each paper's cells and listed concepts became tags, as the lines ``mlcryst tags``
+    prints: every paper of the collection (Table 1 first, in row order), or one Table 1 ``row``,
+    or one ``paper`` (its key, e.g. ``acta-a-33-13``). :class:`UsageError` names an unknown one."""
+    import difflib
+
+    from mlcryst.errors import UsageError
+    from mlcryst.prefixes import CONVERTER
+
+    papers = ds.table1() + [p for p in ds.papers if p.row is None]
+    if row is not None:
+        papers = [p for p in papers if p.row == row]
+        if not papers:
+            rows = [p.row for p in ds.table1()]
+            span = f"rows {rows[0]}-{rows[-1]}" if rows else "no rows"
+            raise UsageError(f"--row {row}: no such Table 1 row (the table has {span})")
+    if paper is not None:
+        keys = [p.key for p in papers]
+        papers = [p for p in papers if p.key == paper]
+        if not papers:
+            near = difflib.get_close_matches(paper, keys, n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(repr(k) for k in near)}?" if near else ""
+            raise UsageError(f"--paper: no paper with the key {paper!r}{hint}")
+    result = tag_dataset(ds, vocab)
+    lines: list[str] = []
+    for p in papers:
+        head = f"row {p.row}" if p.row is not None else f"paper {p.key}"
+        lines.append(f"{head}  {p.short_label()}")
+        for pt in result[p.key].phrases:
+            concepts = ", ".join(CONVERTER.compress(str(c)) for c in pt.concepts) or "(no concept)"
+            if pt.via.startswith("listed "):
+                lines.append(f"    {pt.column:8} {concepts}  [{pt.via}]")
+                continue
+            via = "" if pt.via == "labels" else f"  [{pt.via}]"
+            lines.append(f"    {pt.column:8} {pt.phrase!r} -> {concepts}{via}")
+    return lines

@@ -53,10 +53,10 @@ _NAMESPACES: dict[str, object] = {
     "RDFS": _rdflib_ns.RDFS, "SKOS": _rdflib_ns.SKOS, "XSD": _rdflib_ns.XSD,
     "BIBO": _mlcryst_ns.BIBO, "BIRO": _mlcryst_ns.BIRO, "CITO": _mlcryst_ns.CITO,
     "CSVW": _mlcryst_ns.CSVW, "DCMITYPE": _mlcryst_ns.DCMITYPE, "FABIO": _mlcryst_ns.FABIO,
-    "MLC": _mlcryst_ns.MLC, "PRISM": _mlcryst_ns.PRISM}
+    "MLC": _mlcryst_ns.MLC, "PRISM": _mlcryst_ns.PRISM, "VOID": _mlcryst_ns.VOID}
 # the module's namespaces (a _Terms over the rdflib or mlcryst namespace of the name)
 (DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD, BIBO, BIRO, CITO, CSVW, DCMITYPE, FABIO,
- MLC, PRISM) = (_Terms(ns) for ns in _NAMESPACES.values())
+ MLC, PRISM, VOID) = (_Terms(ns) for ns in _NAMESPACES.values())
 # fmt: on
 _LITERALS: dict[object, Literal] = {}
 

@@ -234,8 +234,10 @@ class Builder:
         self.add(node, n.PRISM.endingPage, t.integer(paper.last_page))
         self.add(node, n.DCTERMS.isPartOf, self.journal_iri(paper.journal))
         self.add(node, n.DCTERMS.bibliographicCitation, t.text(self.ds.citation(paper)))
-        self.add(node, n.MLC.problemStatement, t.text(paper.problem))
-        self.add(node, n.MLC.approachStatement, t.text(paper.approach))
+        if paper.problem:  # "" when the record gives only the explicit concept lists
+            self.add(node, n.MLC.problemStatement, t.text(paper.problem))
+        if paper.approach:
+            self.add(node, n.MLC.approachStatement, t.text(paper.approach))
         if paper.title:
             self.add(node, n.DCTERMS.title, t.text(paper.title))
         if paper.doi:
@@ -255,9 +257,12 @@ class Builder:
             self.add(row, n.CSVW.describes, node)
             self.add(table, n.CSVW.row, row)
             self.add(node, n.PROV.wasDerivedFrom, row)
-            self.add(collection, n.DCTERMS.hasPart, node)
+            self.add(collection, n.DCTERMS.hasPart, node)  # the IUCr virtual collection
         elif paper.source:
             self.add(node, n.DCTERMS.source, t.text(paper.source))
+        # every paper of data/papers.yaml is described in this dataset (the curated
+        # collection); only Table 1's are part of the IUCr virtual collection
+        self.add(node, n.VOID.inDataset, self.iris.dataset())
 
     def references(self, editorial: Term) -> None:
         n, t = self.n, self.t

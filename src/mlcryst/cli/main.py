@@ -134,7 +134,12 @@ def validate(
 
 @main.command()
 @click.argument("name", required=False)
-@click.option("--sparql", "sparql_text", metavar="TEXT", help="Run this query text.")
+@click.option(
+    "--sparql",
+    "sparql_text",
+    metavar="TEXT",
+    help="Run this query text (mlcryst's prefixes, mlm: skos: ..., are declared for it).",
+)
 @graph_option
 @click.option(
     "--format",
@@ -197,6 +202,10 @@ def query(
 
     if bool(name) == bool(sparql_text):
         raise click.UsageError("give a query NAME or FILE, or --sparql TEXT (one of them)")
+    if sparql_text:
+        from mlcryst.prefixes import with_prefixes
+
+        sparql_text = with_prefixes(sparql_text)  # mlm:, skos:, ... need no PREFIX lines
     q = find_query(name, collection.queries_dir) if name else sparql_text
     assert q is not None
     from mlcryst.sparql.guard import guard
@@ -226,6 +235,9 @@ def query(
     from mlcryst.stores.registry import open_store
 
     graph = open_store(store, graph_file, data_dir=data_dir, collection=collection)
+    from mlcryst.sparql.resolve import resolve_params
+
+    bindings = resolve_params(graph, bindings)  # a value naming nothing: exit 2, closest names
     answer = graph.query(q, bindings, timeout=timeout, memory_mb=max_memory)
     click.echo(answer.render(fmt), nl=False)
 
@@ -290,26 +302,21 @@ def export(
 @main.command()
 @data_option
 @click.option("--row", type=int, help="Only this Table 1 row.")
+@click.option("--paper", "paper_key", metavar="KEY", help="Only this paper (e.g. acta-a-33-13).")
 @collection_option
-def tags(data_dir: Path | None, row: int | None, collection: Collection) -> None:
-    """Show how each Table 1 phrase was mapped to concepts (labels or curated override)."""
+def tags(
+    data_dir: Path | None, row: int | None, paper_key: str | None, collection: Collection
+) -> None:
+    """Show how each paper's Table 1 phrases (labels or curated override) and listed concepts
+    became tags: every paper of the collection, or one (--row N, --paper KEY)."""
     from mlcryst.builder.graph import load_vocabularies
-    from mlcryst.builder.tagging import tag_dataset, vocabulary_from_graph
+    from mlcryst.builder.tagging import tag_report, vocabulary_from_graph
     from mlcryst.load.dataset import load_dataset
 
     ds = load_dataset(data_dir if data_dir is not None else collection.data_dir)
-    vocab_graph = load_vocabularies(collection.ontology_dir)
-    result = tag_dataset(ds, vocabulary_from_graph(vocab_graph))
-    from mlcryst.prefixes import CONVERTER
-
-    for paper in ds.table1():
-        if row is not None and paper.row != row:
-            continue
-        click.echo(f"row {paper.row}  {paper.short_label()}")
-        for pt in result[paper.key].phrases:
-            concepts = ", ".join(CONVERTER.compress(str(c)) for c in pt.concepts) or "(no concept)"
-            via = "" if pt.via == "labels" else f"  [{pt.via}]"
-            click.echo(f"    {pt.column:8} {pt.phrase!r} -> {concepts}{via}")
+    vocab = vocabulary_from_graph(load_vocabularies(collection.ontology_dir))
+    for line in tag_report(ds, vocab, row=row, paper=paper_key):
+        click.echo(line)
 
 
 @main.command()

@@ -21,6 +21,7 @@ from typing import Any
 
 from mlcryst.errors import DataError, DataErrors
 from mlcryst.load.common import (
+    CURIE,
     SLUG,
     People,
     author_refs,
@@ -218,7 +219,11 @@ def load_papers(
         volume = rec.integer("volume", minimum=1)
         pages = rec.pages()
         authors = author_refs(rec, "authors", people, organizations=False)
-        problem, approach = rec.text("problem"), rec.text("approach")
+        methods = _concept_list(rec, "methods", "mlm")
+        problems = _concept_list(rec, "problems", "mlp")
+        listed = set(raw) if isinstance(raw, dict) else set()
+        problem = rec.text("problem", required="problems" not in listed)
+        approach = rec.text("approach", required="methods" not in listed)
         sources = rec.text_list("data_sources", required=False)
         title, doi = rec.text("title", required=False), rec.doi("doi")
         source = rec.text("source", required=False)
@@ -242,9 +247,16 @@ def load_papers(
                     f"{journal.abbreviation} volume {volume} does not match year "
                     f"{year} (that year's volume is {expected})",
                 )
-        if None in (jkey, year, volume, pages, problem, approach) or not authors:
+        if None in (jkey, year, volume, pages) or not authors:
             continue
-        assert jkey and year and volume and pages and problem and approach
+        if (problem is None and problems is None) or (approach is None and methods is None):
+            continue
+        assert jkey and year and volume and pages
+        item_lines = [
+            (f"{name}[{j}]", line)
+            for name, found in (("methods", methods), ("problems", problems))
+            for j, (_, line) in enumerate(found or ())
+        ]
         paper = Paper(
             jkey,
             year,
@@ -252,15 +264,23 @@ def load_papers(
             pages[0],
             pages[1],
             authors,
-            problem,
-            approach,
+            problem or "",
+            approach or "",
             rec.where,
             row,
             tuple(sources),
             title,
             doi,
             source,
-            tuple((k, rec.line_of(k)) for k in ("problem", "approach", "pages")),
+            tuple(c for c, _ in methods or ()),
+            tuple(c for c, _ in problems or ()),
+            tuple(
+                [
+                    (k, rec.line_of(k))
+                    for k in ("problem", "approach", "pages", "methods", "problems")
+                ]
+                + item_lines
+            ),
         )
         if paper.key in keys:
             rec.error(
@@ -284,6 +304,29 @@ def load_papers(
             )
         )
     return papers
+
+
+def _concept_list(rec: Fields, key: str, prefix: str) -> list[tuple[str, int]] | None:
+    """An explicit concept list (``methods: [mlm:...]``): CURIEs of one scheme, each with its
+    line; None when the field is absent or wrong (each bad item is named with its line). Whether
+    each concept exists is checked against the vocabulary when the papers are tagged."""
+    value = rec.seq(key, required=False)
+    if value is None:
+        return None
+    out: list[tuple[str, int]] = []
+    for j, item in enumerate(value):
+        line = value.line_of(j)
+        if not isinstance(item, str) or not CURIE.match(item):
+            example = "mlm:deep-learning" if prefix == "mlm" else "mlp:phase-retrieval"
+            rec.error(key, f"{describe_value(item)} is not a concept CURIE like {example}", line)
+        elif not item.startswith(prefix + ":"):
+            scheme = "methods (mlm:)" if prefix == "mlm" else "problems (mlp:)"
+            rec.error(key, f"{item} is not a concept of the {scheme} scheme", line)
+        elif any(item == c for c, _ in out):
+            rec.error(key, f"{item} is listed twice", line)
+        else:
+            out.append((item, line))
+    return out if len(out) == len(value) else None
 
 
 def load_dataset(data_dir: Path | str | None = None) -> Dataset:

@@ -95,7 +95,13 @@ class AuthorRef:
 
 @dataclass(frozen=True)
 class Paper:
-    """A journal article: a Table 1 row (``row`` set) or a later addition."""
+    """A journal article: a Table 1 row (``row`` set) or a later addition.
+
+    Its methods and problems come from the Table 1 cells (``approach``, ``problem``: free text,
+    tagged by :mod:`mlcryst.builder.tagging`), from explicit concept lists (``methods``,
+    ``problems``: CURIEs such as ``mlm:deep-learning``), or both; a cell is "" when the record
+    gives only the list.
+    """
 
     journal: str
     year: int
@@ -111,11 +117,21 @@ class Paper:
     title: str | None = None
     doi: str | None = None
     source: str | None = None
+    #: the explicit concept lists: CURIEs of the methods and problems schemes, as written
+    methods: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
     #: line of each field in its data file, so errors can point at the field itself
     field_lines: tuple[tuple[str, int], ...] = ()
 
     def line_of(self, name: str) -> int:
-        return dict(self.field_lines).get(name, self.where.line)
+        """The line of a field (``"problem"``), or of one list item (``"methods[0]"``)."""
+        lines = dict(self.field_lines)
+        return lines.get(name, lines.get(name.partition("[")[0], self.where.line))
+
+    @property
+    def record(self) -> str:
+        """How messages name the record: "Table 1 row 3", or the paper's key."""
+        return f"Table 1 row {self.row}" if self.row is not None else f"paper {self.key}"
 
     @property
     def key(self) -> str:
