@@ -333,3 +333,18 @@ def test_git_errors(repo: Path, runner: CliRunner, tmp_path: Path) -> None:
     runner.invoke(main, ["init", str(loose)])
     out = runner.invoke(main, ["diff", "--git", "HEAD", "--collection", str(loose)])
     assert out.exit_code == 2 and "not in a git repository" in out.stderr
+
+
+def test_the_reverse_is_a_split(versions: dict[str, Any]) -> None:
+    """NEW → OLD undoes every change: the merge reads as a split, added as removed."""
+    old, new = open_store("rdflib", versions["old"]), open_store("rdflib", versions["new"])
+    forward, back = to_json(diff_graphs(old, new)), to_json(diff_graphs(new, old))
+    assert back["people"]["merged"] == []
+    (split,) = back["people"]["split"]
+    assert split["old"] == forward["people"]["merged"][0]["new"]
+    assert split["new"] == forward["people"]["merged"][0]["old"]
+    for kind in ("papers", "people", "concepts"):
+        assert back[kind]["added"] == forward[kind]["removed"]
+        assert back[kind]["removed"] == forward[kind]["added"]
+    (tags,) = back["tags"]
+    assert tags["changes"][0]["added"] == forward["tags"][0]["changes"][0]["removed"]

@@ -27,9 +27,13 @@ are derived from its fields and not compared themselves; :attr:`Diff.triples` gi
 both graphs. :func:`render` writes a :class:`Diff` as ``table``, ``json`` or ``markdown``.
 
 >>> from mlcryst.stores.registry import store_from_text
->>> old = store_from_text('<https://e.org/p> a <http://purl.org/spar/fabio/JournalArticle> .')
+>>> paper = '<https://e.org/p> a <http://purl.org/spar/fabio/JournalArticle> ; '
+>>> old = store_from_text(paper + '<http://purl.org/dc/terms/title> "Old" .', "turtle")
+>>> new = store_from_text(paper + '<http://purl.org/dc/terms/title> "New" .', "turtle")
 >>> diff_graphs(old, old).empty
 True
+>>> diff_graphs(old, new).papers.changed[0].changes
+(FieldChange(field='title', old='Old', new='New', added=(), removed=()),)
 """
 
 from __future__ import annotations
