@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from mlcryst.cli.options import collection_option, data_option
+from mlcryst.cli.options import collection_option, data_option, store_option
 
 if TYPE_CHECKING:
     from mlcryst.collection import Collection
@@ -196,3 +196,65 @@ def review(
             click.echo(f"  DUPLICATE of {d['duplicate_of']}")
         for q in d["questions"]:
             click.echo(f"  question: {q}")
+
+
+@click.command()
+@click.argument("sources", nargs=-1, metavar="OLD NEW")
+@click.option(
+    "--git",
+    "git",
+    is_flag=True,
+    help="OLD and NEW are git revisions of the collection (--collection DIR); without NEW, "
+    "OLD is compared with the work tree.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+    help="table: aligned text; json: stable keys, for tools; markdown: for a pull request.",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here (atomically) instead of standard output.",
+)
+@store_option
+@collection_option
+def diff(
+    sources: tuple[str, ...],
+    git: bool,
+    fmt: str,
+    out_file: Path | None,
+    store: str,
+    collection: Collection,
+) -> None:
+    """What changed from OLD to NEW, in curator terms: papers, their fields and tags, people
+    (merged and split too), concepts.
+
+    OLD and NEW are graph files (any RDF format mlcryst reads), or with --git two revisions of
+    the collection, each built by the normal build (the work tree is never touched). Exit 0
+    whether or not anything changed: the diff is a report.
+    """
+    from mlcryst.curate.diff import diff_files, diff_revisions, render
+
+    if git:
+        if len(sources) not in (1, 2):
+            raise click.UsageError("--git takes REV1 [REV2] (without REV2: the work tree)")
+        result = diff_revisions(
+            collection, sources[0], sources[1] if len(sources) == 2 else None, store=store
+        )
+    else:
+        if len(sources) != 2:
+            raise click.UsageError("give two graph files OLD NEW, or --git REV1 [REV2]")
+        result = diff_files(Path(sources[0]), Path(sources[1]), store=store)
+    text = render(result, fmt)
+    if out_file is None:
+        click.echo(text, nl=False)
+        return
+    from mlcryst.fileio import write_atomic
+
+    write_atomic(out_file, text.encode("utf-8"))
+    click.echo(f"wrote {out_file}")
