@@ -280,11 +280,12 @@ def tags(data_dir: Path | None, row: int | None) -> None:
             click.echo(f"    {pt.column:8} {pt.phrase!r} -> {concepts}{via}")
 
 
+from mlcryst.cli.publish import site  # noqa: E402
 from mlcryst.cli.remote import push  # noqa: E402
 from mlcryst.cli.scale import synth  # noqa: E402
 from mlcryst.cli.visual import network, plot, stats, viz  # noqa: E402
 
-for _command in (viz, network, stats, plot, push, synth):
+for _command in (viz, network, stats, plot, push, synth, site):
     main.add_command(_command)
 
 if __name__ == "__main__":  # pragma: no cover
