@@ -77,4 +77,4 @@ def assert_cli_round_trip(
     assert "2 triples (was 0)" in out.output
     out = cli_objects_csv(runner, query_url, *auth)
     assert out.exit_code == 0, out.output
-    return out.output.splitlines()
+    return out.stdout.splitlines()

@@ -9,7 +9,6 @@ curator mistakes, must give the same people-readable violations both ways.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from functools import cache
 from pathlib import Path
 
@@ -27,16 +26,13 @@ from mlcryst.stores.oxigraph_store import OxigraphStore
 
 from .test_shapes import (
     CASES,
-    EX,
     VOCABULARY_NAMESPACES,
     B,
-    Case,
     _all_results,
     _back,
-    _into,
     _matches,
     _show,
-    _vocabulary_key,
+    merged_cases,
     path_text,
 )
 from .test_shapes import _shapes as shipped_shapes
@@ -76,21 +72,9 @@ def _as_report(r: Result) -> dict[str, object]:
 @cache
 def _compiled_results() -> dict[Path, list[dict[str, object]]]:
     """Per case file, the compiled engine's results (grouped as test_shapes groups them)."""
-    groups: dict[object, list[Case]] = defaultdict(list)
-    for path in CASES:
-        case = Case(path)
-        groups[_vocabulary_key(case)].append(case)
     out: dict[Path, list[dict[str, object]]] = {}
     checks = compile_shapes(shipped_shapes())
-    for cases in groups.values():
-        merged, owner = Graph(), {}
-        for case in cases:
-            for s, p, o in case.data:
-                s2, o2 = _into(case, s), _into(case, o)
-                merged.add((s2, p, o2))
-                for node in (s2, o2):
-                    if isinstance(node, BNode) or str(node).startswith(f"{EX}{case.path.stem}/"):
-                        owner[node] = case
+    for cases, merged, owner in merged_cases():
         mine: dict[Path, list[dict[str, object]]] = {case.path: [] for case in cases}
         for r in run_checks(_store(merged), checks):
             shared = isinstance(r.focus, URIRef) and str(r.focus).startswith(VOCABULARY_NAMESPACES)

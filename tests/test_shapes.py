@@ -215,13 +215,15 @@ def _back(case: Case, term: object) -> object:
     return term
 
 
-@cache
-def _all_results() -> dict[Path, tuple[Case, list[dict[str, object]]]]:
+def merged_cases() -> list[tuple[list[Case], Graph, dict[Node, Case]]]:
+    """The cases grouped by the vocabularies they load, each group's data merged into one
+    graph (the nodes of a case renamed into its own namespace), with the case owning each
+    node: one validation per group instead of one per case."""
     groups: dict[frozenset[tuple[Node, Node, Node]], list[Case]] = defaultdict(list)
     for path in CASES:
         case = Case(path)
         groups[_vocabulary_key(case)].append(case)
-    out: dict[Path, tuple[Case, list[dict[str, object]]]] = {}
+    out = []
     for cases in groups.values():
         merged, owner = Graph(), {}
         for case in cases:
@@ -231,6 +233,14 @@ def _all_results() -> dict[Path, tuple[Case, list[dict[str, object]]]]:
                 for node in (s2, o2):
                     if isinstance(node, BNode) or str(node).startswith(f"{EX}{case.path.stem}/"):
                         owner[node] = case
+        out.append((cases, merged, owner))
+    return out
+
+
+@cache
+def _all_results() -> dict[Path, tuple[Case, list[dict[str, object]]]]:
+    out: dict[Path, tuple[Case, list[dict[str, object]]]] = {}
+    for cases, merged, owner in merged_cases():
         _, report = shacl_report(merged, _shapes(), allow_warnings=False)
         mine: dict[Path, list[dict[str, object]]] = {case.path: [] for case in cases}
         for result in actual_results(report):

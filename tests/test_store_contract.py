@@ -12,12 +12,12 @@ session's graph is the reference; a new store is added to the registry and passe
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from mlcryst.errors import QueryError, QueryTimeout, UsageError, ValidationFailed
@@ -34,7 +34,7 @@ from mlcryst.stores.registry import STORE_CHOICES, STORES, as_store, resolve, st
 from mlcryst.visual.network import VIEWS, index_graph, project
 
 from .queryhelp import IRIS, value
-from .test_shapes import CASES, EX, Case, _into, _vocabulary_key
+from .test_shapes import merged_cases
 
 NAMES = tuple(STORES)
 QUERIES = list_queries()
@@ -240,31 +240,11 @@ def test_the_same_violations(store: GraphStore, graph: Graph) -> None:
     assert list(failed.value.violations) == [v for v in expected if v.severity == "Violation"]
 
 
-def _case_groups() -> list[tuple[Graph, dict[Any, Case]]]:
-    """The shape cases merged as tests/test_shapes.py merges them (node IRIs kept apart)."""
-    groups: dict[object, list[Case]] = defaultdict(list)
-    for path in CASES:
-        case = Case(path)
-        groups[_vocabulary_key(case)].append(case)
-    out = []
-    for cases in groups.values():
-        merged, owner = Graph(), {}
-        for case in cases:
-            for s, p, o in case.data:
-                s2, o2 = _into(case, s), _into(case, o)
-                merged.add((s2, p, o2))
-                for node in (s2, o2):
-                    if isinstance(node, BNode) or str(node).startswith(f"{EX}{case.path.stem}/"):
-                        owner[node] = case
-        out.append((merged, owner))
-    return out
-
-
 def test_shape_cases_get_the_same_verdicts(store: GraphStore) -> None:
     """Every case of tests/shapes/ (merged into a few graphs) gets the reference verdicts."""
     shapes = load_shapes()
     checked = 0
-    for merged, _ in _case_groups():
+    for _, merged, _ in merged_cases():
         expected = RdflibStore(merged).validate(shapes)
         mine = store_class(store.name).from_text(merged.serialize(format="nt"), "nt")
         assert mine.validate(shapes) == expected

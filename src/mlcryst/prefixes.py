@@ -116,9 +116,10 @@ CONVERTER = Converter(PREFIXES)
 
 
 def with_prefixes(query: str) -> str:
-    """``query`` with a ``PREFIX`` line for each of mlcryst's prefixes it does not declare
-    itself, put before it (so a user's ``--sparql`` text may write ``mlm:`` without declaring
-    it). The guard then reads this whole text, the text that runs.
+    """``query`` with a ``PREFIX`` declaration for each of mlcryst's prefixes it does not
+    declare itself, put before it on its first line (so a user's ``--sparql`` text may write
+    ``mlm:`` without declaring it, and an error names the line of the user's text). The guard
+    then reads this whole text, the text that runs.
 
     >>> print(with_prefixes("PREFIX mlm: <urn:x#> SELECT * { ?s mlm:p ?o }").count("PREFIX mlm:"))
     1
@@ -129,4 +130,4 @@ def with_prefixes(query: str) -> str:
 
     declared = {m.group(1) for m in re.finditer(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*|)\s*:", query)}
     lines = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p not in declared]
-    return "\n".join([*lines, query]) if lines else query
+    return " ".join([*lines, query]) if lines else query
