@@ -196,7 +196,7 @@ def gap_map(stats: Stats) -> Figure:
     ax.set_yticks(range(len(gm.families)), tree, fontsize=9, ha="left")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    renderer = FigureCanvasAgg(fig).get_renderer()
+    renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
     width = max((t.get_window_extent(renderer).width for t in ax.get_yticklabels()), default=0.0)
     ax.tick_params(axis="y", pad=width * 72 / fig.dpi + 4)
     ax.set_xticks([x - 0.5 for x in range(1, len(gm.areas))], minor=True)
