@@ -319,8 +319,12 @@
       });
       if (n < 4) { return; }
       /* room: the cluster's width and most of the gap to the next one (layout.py: 110) */
-      var room = Math.max(right - left + 90, 70 / scale), lh = 16 / scale;
-      var lines = wrap(ctx, c.label, room);
+      var room = Math.max(right - left + 100, 70 / scale), lines = [], lh = 0;
+      [14, 12.5, 11].some(function (px) {  /* a smaller font before a cut caption */
+        ctx.font = "600 " + (px / scale) + "px system-ui, sans-serif";
+        lines = wrap(ctx, c.label, room); lh = (px + 2) / scale;
+        return lines.join(" ") === c.label;
+      });
       var widest = Math.max.apply(null, lines.map(function (l) { return ctx.measureText(l).width; }));
       lines.forEach(function (line, i) {
         var y = top - 6 / scale - (lines.length - 1 - i) * lh;
@@ -333,17 +337,22 @@
     ctx.restore();
   }
 
-  /* a caption on at most two lines no wider than room (cut with "…" only past that) */
+  /* a caption on one line, else on two lines split where the wider one is narrowest; cut with
+     "…" only when even that is wider than room */
   function wrap(ctx, text, room) {
-    if (ctx.measureText(text).width <= room) { return [text]; }
-    var words = text.split(" "), first = words[0], i = 1;
-    while (i < words.length && ctx.measureText(first + " " + words[i]).width <= room) {
-      first += " " + words[i]; i++;
+    var width = function (t) { return ctx.measureText(t).width; };
+    if (width(text) <= room) { return [text]; }
+    var words = text.split(" "), best = null, bestWidth = Infinity;
+    for (var k = 1; k < words.length; k++) {
+      var a = words.slice(0, k).join(" "), b = words.slice(k).join(" ");
+      var w = Math.max(width(a), width(b));
+      if (w < bestWidth) { best = [a, b]; bestWidth = w; }
     }
-    var rest = words.slice(i).join(" ");
-    if (!rest) { return [first]; }
-    while (rest.length > 4 && ctx.measureText(rest).width > room) { rest = rest.slice(0, -2) + "…"; }
-    return [first, rest];
+    var lines = best || [text];
+    return lines.map(function (line) {
+      while (line.length > 4 && width(line) > room) { line = line.slice(0, -2) + "…"; }
+      return line;
+    });
   }
 
   /* --- node labels (canvas text) ---------------------------------------------------------------
