@@ -50,7 +50,11 @@ def test_axes_are_labelled(stats: Stats) -> None:
     assert heights == 80  # every paper is in one bar segment
     gap = FIGURES["gap-map"](stats).axes[0]
     assert gap.get_xlabel().startswith("Problem area")
-    assert [t.get_text() for t in gap.get_yticklabels()][:2] == ["neural network", "autoencoder"]
+    ticks = [t.get_text() for t in gap.get_yticklabels()]
+    # the family trees: each family indented under the family it belongs to
+    assert ticks[:2] == ["neural network", " └ autoencoder"]
+    assert "    └ convolutional neural network" in ticks
+    assert {t.get_horizontalalignment() for t in gap.get_yticklabels()} == {"left"}
     journals = FIGURES["paradigm-by-journal"](stats).axes[0]
     assert "J. Synchrotron Rad." in [t.get_text() for t in journals.get_yticklabels()]
 

@@ -104,6 +104,57 @@ def test_gap_map_has_known_gaps_and_combinations(
     assert len(gaps) == sum(1 for row in gm.counts for c in row if c == 0) == 154
 
 
+def test_gap_map_shows_the_family_trees(stats: Stats, graph: Graph) -> None:
+    """Each family sits under its nearest broader family (skos:broader, walked here), after it
+    in the order, and never counts more papers than it in any cell."""
+    gm = stats.gap_map
+    names = (SKOS.prefLabel, SKOS.altLabel)  # a long label is shown as its shortest altLabel
+    concept = {
+        str(o): s for p in names for s, o in graph.subject_objects(p) if str(o) in gm.families
+    }
+    assert set(concept) == set(gm.families)
+
+    def labels(nodes: object) -> set[str]:
+        return {str(o) for n in nodes for p in names for o in graph.objects(n, p)}  # type: ignore[attr-defined]
+
+    for i, (family, parent) in enumerate(zip(gm.families, gm.parents, strict=True)):
+        above = labels(graph.transitive_objects(concept[family], SKOS.broader)) - {family}
+        if not parent:
+            assert not above & set(gm.families)
+            continue
+        assert parent in above and gm.families.index(parent) < i
+        direct = labels(graph.objects(concept[family], SKOS.broader))
+        assert parent in direct or not direct & set(gm.families)
+        j = gm.families.index(parent)
+        assert all(c <= p for c, p in zip(gm.counts[i], gm.counts[j], strict=True))
+    assert gm.parents[gm.families.index("convolutional neural network")] == "deep neural network"
+    assert gm.parents[gm.families.index("deep neural network")] == "neural network"
+    # the text indents each family under its parent; CSV and JSON carry a parent column
+    text = render_text(stats).splitlines()
+    for family, depth in zip(gm.families, gm.depths, strict=True):
+        assert any(line.startswith("  " * depth + family + " ") for line in text), family
+    rows = list(csv.reader(io.StringIO(render_csv(stats)["gap-map.csv"])))
+    assert rows[0][:2] == ["method family", "parent"]
+    assert [r[1] for r in rows[1:]] == list(gm.parents)
+    doc = json.loads(render_json(stats))["tables"]["gap-map"]["rows"]
+    assert [r["parent"] for r in doc] == list(gm.parents)
+
+
+def test_only_the_text_cuts_cells(stats: Stats) -> None:
+    """Cells cut with "…" in the text table are whole in CSV and JSON."""
+    files = render_csv(stats)
+    doc = json.loads(render_json(stats))["tables"]
+    long_cells = 0
+    for name, table in stats.tables.items():
+        cells = [list(r) for r in csv.reader(io.StringIO(files[f"{name}.csv"]))]
+        assert cells[1:] == [[f"{v}" for v in row] for row in table.rows]
+        assert doc[name]["rows"] == table.records()
+        long_cells += sum(1 for row in table.rows for v in row if len(str(v)) > 60)
+        assert not any("…" in c for row in cells for c in row)
+    assert long_cells  # some cell is long enough to be cut in the text
+    assert "…" in render_text(stats)
+
+
 def test_centrality_rankings(stats: Stats, records: dict[str, dict[str, object]]) -> None:
     methods = stats.tables["top-methods"].records()
     uses = Counter(m for r in records.values() for m in r["direct_methods"])  # type: ignore[attr-defined]

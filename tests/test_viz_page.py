@@ -392,3 +392,130 @@ def test_cooccurrence_and_construct_pages(browser: Any, graph: Graph, tmp_path: 
     assert (c["nodes"], c["edges"]) == (expected.number_of_nodes(), expected.number_of_edges())
     assert (c["nodes"], c["edges"]) == (109, 172)  # 79 papers name a method, 30 methods
     assert console_errors(browser) == []
+
+
+IN_VIEW_JS = """
+var net = window.mlcryst.network(), box = document.getElementById("mlc-network");
+var out = {width: box.clientWidth, height: box.clientHeight, nodes: []};
+Object.keys(net.getPositions()).forEach(function (id) {
+  var b = net.getBoundingBox(id);
+  var a = net.canvasToDOM({x: b.left, y: b.top}), c = net.canvasToDOM({x: b.right, y: b.bottom});
+  out.nodes.push([window.mlcryst.data.nodes[+id].iri, a.x, a.y, c.x, c.y]);
+});
+out.labels = window.mlcryst.labelBoxes();
+out.captions = window.mlcryst.captionBoxes();
+return out;
+"""
+
+
+def _inside(box: list[Any], width: float, height: float) -> bool:
+    return box[1] >= 0 and box[2] >= 0 and box[3] <= width and box[4] <= height
+
+
+def _overlap(a: list[Any], b: list[Any]) -> bool:
+    return a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("view", "size"),
+    [
+        ("overview", (1400, 860)),
+        ("overview", (1024, 768)),
+        ("papers", (1400, 860)),
+        ("cooccurrence", (1400, 860)),
+    ],
+)
+def test_first_view_fits_every_node_and_labels_do_not_overlap(
+    browser: Any, graph: Graph, tmp_path: Path, view: str, size: tuple[int, int]
+) -> None:
+    page = tmp_path / f"{view}.html"
+    page.write_bytes(build_page(graph, view))
+    browser.set_window_size(*size)
+    try:
+        open_page(browser, page)
+        settle(browser)
+        got = browser.execute_script(IN_VIEW_JS)
+        shot = screenshot(browser, f"page-first-view-{view}-{size[0]}.png")
+    finally:
+        browser.set_window_size(1400, 860)
+    w, h = got["width"], got["height"]
+    assert len(got["nodes"]) == counts(browser)["rendered"] > 0
+    outside = [n[0] for n in got["nodes"] if not _inside(n, w, h)]
+    assert outside == [], shot
+    # every drawn label and cluster caption is inside the drawing too, and no two overlap
+    assert got["labels"], "no label drawn"
+    assert [b[0] for b in got["labels"] + got["captions"] if not _inside(b, w, h)] == []
+    boxes = got["labels"] + got["captions"]
+    pairs = [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if _overlap(a, b)]
+    assert pairs == []
+    boxes = got["labels"]
+    # zoomed out, no paper label is drawn; the concept hubs are labelled
+    kinds = {n["iri"]: n["kind"] for n in page_json(page.read_text())["nodes"]}
+    drawn = {kinds[b[0]] for b in boxes}
+    assert "paper" not in drawn and drawn & {"method", "problem"}
+    assert console_errors(browser) == []
+
+
+@pytest.mark.browser
+def test_search_reveals_hidden_types(browser: Any, graph: Graph, tmp_path: Path) -> None:
+    """Authors start hidden; searching "Billinge" finds and shows them with their papers."""
+    from selenium.webdriver.common.by import By
+
+    idx = index_graph(graph)
+    g = project(graph, "overview", index=idx)
+    page = tmp_path / "overview.html"
+    page.write_text(render_page(g), encoding="utf-8")
+    open_page(browser, page)
+    assert "author" in DEFAULT_HIDDEN["overview"]
+    first = shown(g, set(DEFAULT_HIDDEN["overview"]))
+    browser.find_element(By.ID, "mlc-search").send_keys("Billinge")
+    settle(browser)
+    authors = {n for n, d in g.nodes(data=True) if "billinge" in d["label"].lower()}
+    assert authors and all(g.nodes[a]["kind"] == "author" for a in authors)
+    visible = set(browser.execute_script("return window.mlcryst.visibleIris()"))
+    assert visible == authors.union(*({m for m in g[a] if m in first} for a in authors))
+    assert counts(browser)["rendered"] == len(visible)
+    items = browser.find_elements(By.CSS_SELECTOR, "#mlc-matches button")
+    assert sorted(i.text for i in items) == sorted(g.nodes[a]["label"] for a in authors)
+    note = browser.find_element(By.CSS_SELECTOR, "#mlc-matches .mlc-note").text
+    assert "Author" in note
+    # the matches and their papers are labelled, and fit in the drawing
+    drawn = set(browser.execute_script("return window.mlcryst.drawnLabels()"))
+    assert authors <= drawn and drawn <= visible
+    got = browser.execute_script(IN_VIEW_JS)
+    assert all(_inside(b, got["width"], got["height"]) for b in got["nodes"] + got["labels"])
+    screenshot(browser, "page-search-billinge.png")
+    # the Author box stays unticked; clearing the search hides the authors again
+    assert not browser.find_element(By.ID, "mlc-kind-author").is_selected()
+    browser.execute_script("window.mlcryst.setSearch('')")
+    settle(browser)
+    assert counts(browser)["nodes"] == first.number_of_nodes()
+    assert console_errors(browser) == []
+
+
+@pytest.mark.browser
+def test_paper_labels_on_hover_and_zoomed_in(browser: Any, graph: Graph, tmp_path: Path) -> None:
+    g = project(graph, "overview")
+    page = tmp_path / "overview.html"
+    page.write_text(render_page(g), encoding="utf-8")
+    open_page(browser, page)
+    paper = max((n for n, k in g.nodes(data="kind") if k == "paper"), key=g.degree)
+    drawn = browser.execute_script("return window.mlcryst.drawnLabels()")
+    assert paper not in drawn  # zoomed out: no paper label
+    browser.execute_script("window.mlcryst.hover(arguments[0])", paper)
+    boxes = browser.execute_script("return window.mlcryst.labelBoxes()")
+    assert paper in [b[0] for b in boxes]
+    browser.execute_script("window.mlcryst.hover(null)")
+    browser.execute_script(
+        "var iri = arguments[0], n = window.mlcryst.network();"
+        "var id = window.mlcryst.data.nodes.findIndex(function (x) { return x.iri === iri; });"
+        "n.focus(id, {scale: 2, animation: false});",
+        paper,
+    )
+    browser.execute_script("window.mlcryst.network().redraw()")
+    labels = {b[0] for b in browser.execute_script("return window.mlcryst.labelBoxes()")}
+    assert paper in labels
+    kinds = dict(g.nodes(data="kind"))
+    assert sum(1 for iri in labels if kinds[iri] == "paper") > 1  # its neighbours' too
+    assert console_errors(browser) == []

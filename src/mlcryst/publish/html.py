@@ -154,7 +154,7 @@ header nav a:hover{text-decoration:underline}
 header form{margin-left:auto}
 header input{padding:.2em .4em}
 main{max-width:70em;margin:0 auto;padding:1em 1.5em}
-footer{max-width:70em;margin:2em auto;padding:0 1.5em;color:#555;font-size:.9em}
+footer{max-width:77.78em;margin:2em auto;padding:0 1.667em;color:#555;font-size:.9em}
 h1{font-size:1.6em;margin:.4em 0 .2em}
 .kind{color:#666;font-size:.95em;margin:0}
 .cite{font-size:1.05em;background:#f4f6f8;padding:.6em .8em;border-left:4px solid #12355b}

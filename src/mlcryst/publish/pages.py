@@ -163,7 +163,7 @@ def paper_section(site: Site, here: str, p: Paper) -> tuple[str, dict[str, Any]]
     iri = str(p.iri)
     rows = [site.link(here, v.value) for v in _values(site, iri, DERIVED) if str(v).startswith("<")]
     row_nums = [
-        f"{site.link(here, v.value)} (row {esc(n)})"
+        site.link(here, v.value, f"row {n}")  # the row's number, not its IRI's last part
         for v in _values(site, iri, DERIVED)
         if str(v).startswith("<")
         for n in _texts(site, v.value, ROWNUM)

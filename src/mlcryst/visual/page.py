@@ -64,13 +64,15 @@ SPACING: dict[str, float] = {"cooccurrence": 42.0, "construct": 42.0}
 #: Communities with at least this many nodes get a caption drawn above them.
 MIN_CAPTIONED = 6
 
-#: Label sizes per kind: vis-network ``scaling.label`` (font px from log degree; hidden below
-#: ``drawThreshold`` px on screen). Paper and author labels appear as one zooms in.
+#: Label sizes per kind, drawn by the page script without overlaps: font px from log degree
+#: between ``min`` and ``max``, at least ``floor`` px on screen, hidden below ``drawThreshold``
+#: px on screen. Concept labels stay readable zoomed out (where there is room for them); paper
+#: and author labels appear as one zooms in, or on hover.
 LABELS: dict[str, dict[str, float]] = {
-    "paper": {"min": 9, "max": 14, "drawThreshold": 10},
-    "author": {"min": 9, "max": 14, "drawThreshold": 10},
+    "paper": {"min": 9, "max": 14, "floor": 0, "drawThreshold": 10},
+    "author": {"min": 9, "max": 14, "floor": 0, "drawThreshold": 10},
 }
-DEFAULT_LABELS: dict[str, float] = {"min": 11, "max": 22, "drawThreshold": 9}
+DEFAULT_LABELS: dict[str, float] = {"min": 11, "max": 22, "floor": 10.5, "drawThreshold": 9}
 
 #: Kinds not shown when the page opens (the legend's checkboxes bring them back).
 DEFAULT_HIDDEN: dict[str, tuple[str, ...]] = {"overview": ("author", "journal")}

@@ -187,7 +187,18 @@ def gap_map(stats: Stats) -> Figure:
                 color="white" if value > vmax * 0.55 else "#1a1a1a",
             )
     ax.set_xticks(range(len(gm.areas)), gm.areas, rotation=35, ha="right", fontsize=9)
-    ax.set_yticks(range(len(gm.families)), gm.families, fontsize=9)
+    # the family trees, read from the left: each family indented under the one it belongs to
+    # (whose row counts its papers too)
+    tree = [
+        ("   " * (d - 1) + " └ " if d else "") + f
+        for f, d in zip(gm.families, gm.depths, strict=True)
+    ]
+    ax.set_yticks(range(len(gm.families)), tree, fontsize=9, ha="left")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
+    width = max((t.get_window_extent(renderer).width for t in ax.get_yticklabels()), default=0.0)
+    ax.tick_params(axis="y", pad=width * 72 / fig.dpi + 4)
     ax.set_xticks([x - 0.5 for x in range(1, len(gm.areas))], minor=True)
     ax.set_yticks([y - 0.5 for y in range(1, len(gm.families))], minor=True)
     ax.grid(which="minor", color="white", linewidth=1.2)

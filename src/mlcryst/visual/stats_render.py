@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mlcryst.visual.stats import Stats
-    from mlcryst.visual.stats_tables import Table
+    from mlcryst.visual.stats_tables import GapMap
 
 
 def _cell(value: Any, width: int | None = None) -> str:
@@ -22,29 +22,33 @@ def _cell(value: Any, width: int | None = None) -> str:
     return text
 
 
-def _matrix_text(t: Table) -> str:
-    """A wide matrix as rows with numbered columns and a legend ('·' marks a zero)."""
-    labels = [_cell(r[0], 28) for r in t.rows]
-    w = max([len(x) for x in labels] + [len(t.columns[0])])
-    header = t.columns[0].ljust(w) + " " + " ".join(f"{j:>3}" for j in range(1, len(t.columns)))
+def _matrix_text(gm: GapMap) -> str:
+    """The gap map as rows with numbered columns and a legend ('·' marks a zero); each family
+    indented under the family it belongs to, whose counts include it."""
+    labels = [_cell(label, 34) for label in gm.indented()]
+    w = max([len(x) for x in labels] + [len("method family")])
+    header = (
+        "method family".ljust(w) + " " + " ".join(f"{j:>3}" for j in range(1, len(gm.areas) + 1))
+    )
     lines = [header]
-    for label, row in zip(labels, t.rows, strict=True):
+    for label, row in zip(labels, gm.counts, strict=True):
         lines.append(
-            label.ljust(w) + " " + " ".join(f"{('·' if v == 0 else str(v)):>3}" for v in row[1:])
+            label.ljust(w) + " " + " ".join(f"{('·' if v == 0 else str(v)):>3}" for v in row)
         )
-    legend = "; ".join(f"{j} {c}" for j, c in enumerate(t.columns[1:], 1))
+    legend = "; ".join(f"{j} {c}" for j, c in enumerate(gm.areas, 1))
     return "\n".join([*lines, "columns: " + legend])
 
 
 def render_text(stats: Stats, *, max_rows: int = 15) -> str:
-    """Aligned tables for a terminal (long tables cut at ``max_rows`` rows)."""
+    """Aligned tables for a terminal: long tables cut at ``max_rows`` rows, long cells cut
+    with "…" (only here: CSV and JSON give every row and cell in full)."""
     out: list[str] = []
     for t in stats.tables.values():
         if not t.text:
             continue
         out.append(f"== {t.title}")
         if t.name == "gap-map":
-            out.append(_matrix_text(t))
+            out.append(_matrix_text(stats.gap_map))
             out.append("")
             continue
         rows = [[_cell(v, 60) for v in r] for r in t.rows[:max_rows]]

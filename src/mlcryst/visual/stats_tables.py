@@ -47,6 +47,23 @@ class GapMap:
     families: tuple[str, ...]
     counts: tuple[tuple[int, ...], ...]  # counts[family][area]
     family_groups: tuple[str, ...] = ()  # architecture of each family ("deep learning", ...)
+    #: the nearest broader family of each family ("" for the top of a family tree); families
+    #: come in tree order, each after its parent, so a parent's counts include its children's
+    parents: tuple[str, ...] = ()
+
+    @property
+    def depths(self) -> tuple[int, ...]:
+        """How deep each family sits in its family tree (0 for a top family)."""
+        depth: dict[str, int] = {}
+        for f, parent in zip(
+            self.families, self.parents or ("",) * len(self.families), strict=True
+        ):
+            depth[f] = depth.get(parent, -1) + 1 if parent else 0
+        return tuple(depth[f] for f in self.families)
+
+    def indented(self, step: str = "  ") -> tuple[str, ...]:
+        """The family labels indented by their depth (for text and figures)."""
+        return tuple(step * d + f for f, d in zip(self.families, self.depths, strict=True))
 
     @property
     def gaps(self) -> list[tuple[str, str]]:
@@ -303,11 +320,30 @@ def gap_map_of(idx: Index) -> GapMap:
     def short(c: URIRef) -> str:
         return idx.concepts[c].short_label if c in idx.concepts else idx.label(c)
 
+    def parent(c: URIRef) -> str:
+        """The nearest family above ``c`` (breadth first up skos:broader), or ""."""
+        seen = {c}
+        level = list(idx.concepts[c].broader) if c in idx.concepts else []
+        while level:
+            for b in level:
+                if b in fam_pos:
+                    return short(b)
+            seen.update(level)
+            level = [
+                b
+                for c2 in level
+                if c2 in idx.concepts
+                for b in idx.concepts[c2].broader
+                if b not in seen
+            ]
+        return ""
+
     return GapMap(
         tuple(short(a) for a in areas),
         tuple(short(f) for f in families),
         tuple(tuple(r) for r in counts),
         tuple(idx.concepts[f].architecture if f in idx.concepts else "" for f in families),
+        tuple(parent(f) for f in families),
     )
 
 
@@ -316,9 +352,13 @@ def gap_tables(gap: GapMap) -> list[Table]:
         "gap-map",
         "Gap map: papers combining a method family (rows, members of "
         "mlm:facet-model-family) with a problem area (columns, top concepts of mlp:); "
-        "0 = a gap",
-        ("method family", *gap.areas),
-        tuple((f, *gap.counts[i]) for i, f in enumerate(gap.families)),
+        "0 = a gap; a family counts its narrower families' papers too (parent: the family "
+        "it belongs to)",
+        ("method family", "parent", *gap.areas),
+        tuple(
+            (f, gap.parents[i] if gap.parents else "", *gap.counts[i])
+            for i, f in enumerate(gap.families)
+        ),
     )
     gaps = Table(
         "gaps",

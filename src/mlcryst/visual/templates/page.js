@@ -25,6 +25,7 @@
   var visible = new Set();
   var frozen = true, stabilizing = false, pending = null, network = null;
   var showCaptions = true;
+  var matched = new Set(), hovered = null, drawnCaptions = [];
 
   var el = function (tag, text, cls) {
     var x = document.createElement(tag);
@@ -74,9 +75,8 @@
     var tip = infoBlock(n, true);
     tip.className = "mlc-tip";
     return {
-      id: n.id, label: n.label, shape: k.shape, value: n.deg + 1, title: tip,
+      id: n.id, shape: k.shape, value: n.deg + 1, title: tip,
       mass: 1 + Math.sqrt(n.deg) * (DATA.hubMass || 0), x: n.x, y: n.y,
-      scaling: { label: k.labels },
       color: { background: k.color, border: k.border,
                highlight: { background: k.color, border: "#111" },
                hover: { background: k.color, border: "#111" } }
@@ -191,10 +191,20 @@
         });
       }
     }
-    var q = search.value.trim().toLowerCase(), matches = [];
+    var q = search.value.trim().toLowerCase(), matches = [], revealed = [];
     if (q) {
-      vis.forEach(function (id) {
-        if (N[id].label.toLowerCase().indexOf(q) >= 0) { matches.push(id); }
+      /* a search looks at every node the year and method filters let through, whatever its
+         type: a match of a hidden type (an author, at the start) is shown with its neighbours */
+      N.forEach(function (n) {
+        if (n.label.toLowerCase().indexOf(q) < 0) { return; }
+        if (vis.has(n.id)) { matches.push(n.id); return; }
+        if (!hiddenKinds.has(n.kind)) { return; }
+        if (yearOn && n.y0 !== undefined && (n.y1 < y0 || n.y0 > y1)) { return; }
+        if (archOn && n.arch !== undefined && !archOk(a, n.arch)) { return; }
+        if (filtering && !isAnchor(n) && !adj[n.id].some(function (m) { return vis.has(m); })) {
+          return;
+        }
+        matches.push(n.id); revealed.push(n.id);
       });
       var keep = new Set(matches);
       matches.forEach(function (id) {
@@ -202,7 +212,7 @@
       });
       vis = keep;
     }
-    return { vis: vis, matches: matches, query: q };
+    return { vis: vis, matches: matches, revealed: revealed, query: q };
   }
 
   function rememberPositions() {
@@ -233,6 +243,7 @@
     });
     if (entering.length) { nodes.update(entering); }
     visible = r.vis;
+    matched = new Set(r.matches);
     nodesView.refresh();
     edgesView.refresh();
     showMatches(r);
@@ -241,6 +252,7 @@
     if (network && r.query && r.matches.length) {
       network.selectNodes(r.matches.slice(0, 200));
       network.fit({ nodes: Array.from(visible), animation: false });
+      zoomOut();
     } else if (network) {
       network.unselectAll();
     }
@@ -251,8 +263,13 @@
     list.textContent = "";
     if (!r.query) { return; }
     if (!r.matches.length) {
-      list.appendChild(el("li", "No shown node matches “" + r.query + "”.", "mlc-none"));
+      list.appendChild(el("li", "No node matches “" + r.query + "”.", "mlc-none"));
       return;
+    }
+    if (r.revealed.length) {
+      var kinds = Array.from(new Set(r.revealed.map(function (id) { return KIND[N[id].kind].label; })));
+      list.appendChild(el("li", "Shown for this search, though their type is unticked: " +
+        kinds.join(", ") + ".", "mlc-note"));
     }
     r.matches.slice(0, 20).forEach(function (id) {
       var li = el("li"), b = el("button", N[id].label);
@@ -291,6 +308,7 @@
     ctx.fillStyle = "rgba(60,60,60,0.8)";
     ctx.strokeStyle = "rgba(255,255,255,0.9)";
     ctx.lineWidth = 4 / scale;
+    drawnCaptions = [];
     DATA.clusters.forEach(function (c) {
       var xs = 0, n = 0, top = Infinity, left = Infinity, right = -Infinity;
       c.members.forEach(function (id) {
@@ -300,14 +318,113 @@
         left = Math.min(left, b.x); right = Math.max(right, b.x);
       });
       if (n < 4) { return; }
-      var text = c.label, room = right - left + 60 / scale;
-      while (text.length > 4 && ctx.measureText(text).width > room) {
-        text = text.slice(0, -2) + "…";
-      }
-      ctx.strokeText(text, xs / n, top - 6 / scale);
-      ctx.fillText(text, xs / n, top - 6 / scale);
+      /* room: the cluster's width and most of the gap to the next one (layout.py: 110) */
+      var room = Math.max(right - left + 100, 70 / scale), lines = [], lh = 0;
+      [14, 12.5, 11].some(function (px) {  /* a smaller font before a cut caption */
+        ctx.font = "600 " + (px / scale) + "px system-ui, sans-serif";
+        lines = wrap(ctx, c.label, room); lh = (px + 2) / scale;
+        return lines.join(" ") === c.label;
+      });
+      var widest = Math.max.apply(null, lines.map(function (l) { return ctx.measureText(l).width; }));
+      lines.forEach(function (line, i) {
+        var y = top - 6 / scale - (lines.length - 1 - i) * lh;
+        ctx.strokeText(line, xs / n, y);
+        ctx.fillText(line, xs / n, y);
+      });
+      drawnCaptions.push({ text: lines.join(" "), box: [xs / n - widest / 2,
+        top - 6 / scale - lines.length * lh, xs / n + widest / 2, top - 6 / scale] });
     });
     ctx.restore();
+  }
+
+  /* a caption on one line, else on two lines split where the wider one is narrowest; cut with
+     "…" only when even that is wider than room */
+  function wrap(ctx, text, room) {
+    var width = function (t) { return ctx.measureText(t).width; };
+    if (width(text) <= room) { return [text]; }
+    var words = text.split(" "), best = null, bestWidth = Infinity;
+    for (var k = 1; k < words.length; k++) {
+      var a = words.slice(0, k).join(" "), b = words.slice(k).join(" ");
+      var w = Math.max(width(a), width(b));
+      if (w < bestWidth) { best = [a, b]; bestWidth = w; }
+    }
+    var lines = best || [text];
+    return lines.map(function (line) {
+      while (line.length > 4 && width(line) > room) { line = line.slice(0, -2) + "…"; }
+      return line;
+    });
+  }
+
+  /* --- node labels (canvas text) ---------------------------------------------------------------
+   * Drawn by the page, not by vis-network, so that no two overlap: the labels of the hovered
+   * node, the selection and the search matches first, then by degree; a label whose box would
+   * overlap one already drawn is left out (it appears when one zooms in). Font size grows with
+   * log(degree) per node type (DATA.kinds[].labels: min and max; floor, the smallest size on
+   * screen, so that concept labels stay readable zoomed out; drawThreshold, the smallest size
+   * on screen worth drawing: paper and author labels appear as one zooms in). */
+  var degMin = 1, degMax = 1, LABEL_MARGIN = 5;
+  function labelSize(n) {
+    var k = KIND[n.kind].labels, f = degMax === degMin ? 0.5
+      : Math.max(0, Math.log((n.deg + 1) / degMin) / Math.log(degMax / degMin));
+    return k.min + (k.max - k.min) * f;
+  }
+  var labelOrder = N.map(function (n) { return n.id; }).sort(function (a, b) {
+    return N[b].deg - N[a].deg || (N[a].label < N[b].label ? -1 : N[a].label > N[b].label ? 1 : 0);
+  });
+  var drawnLabels = [];
+  function drawLabels(ctx) {
+    var scale = network.getScale(), body = network.body.nodes;
+    var boxes = drawnCaptions.map(function (c) { return c.box; });  /* captions stay clear */
+    var maxOnScreen = DATA.options.nodes.scaling.label.maxVisible || 26;
+    var selected = new Set(network.getSelectedNodes());
+    var first = [], near = [], rest = [];
+    var around = new Set();  /* the neighbours of the search matches get labels next */
+    matched.forEach(function (id) { adj[id].forEach(function (m) { around.add(m); }); });
+    degMin = Infinity; degMax = -Infinity;  /* as vis-network scales sizes: over what is shown */
+    visible.forEach(function (id) {
+      degMin = Math.min(degMin, N[id].deg + 1); degMax = Math.max(degMax, N[id].deg + 1);
+    });
+    labelOrder.forEach(function (id) {
+      if (!visible.has(id) || !body[id]) { return; }
+      (id === hovered || selected.has(id) || matched.has(id) ? first
+        : around.has(id) ? near : rest).push(id);
+    });
+    ctx.save();
+    ctx.textAlign = "center"; ctx.textBaseline = "top"; ctx.lineJoin = "round";
+    drawnLabels = [];
+    first.concat(near, rest).forEach(function (id, i) {
+      var n = N[id], b = body[id], forced = i < first.length;
+      var spec = KIND[n.kind].labels, size = labelSize(n), onScreen = size * scale;
+      var floor = i < first.length + near.length ? 11 : spec.floor || 0;
+      if (onScreen < floor) { onScreen = floor; }
+      if (forced && onScreen < 12) { onScreen = 12; }
+      if (!forced && onScreen < spec.drawThreshold) { return; }
+      size = Math.min(onScreen, maxOnScreen) / scale;
+      ctx.font = size + "px system-ui, sans-serif";
+      var w = ctx.measureText(n.label).width, x = b.x, y = b.y + b.shape.height / 2 + 3 / scale;
+      var m = LABEL_MARGIN / scale;  /* room kept around each label */
+      var box = [x - w / 2 - m, y - m, x + w / 2 + m, y + size * 1.15 + m];
+      if (!forced && boxes.some(function (o) {
+        return box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3];
+      })) { return; }
+      boxes.push(box);
+      drawnLabels.push({ id: id, box: [x - w / 2, y, x + w / 2, y + size * 1.15] });
+      ctx.lineWidth = 3 / scale; ctx.strokeStyle = "rgba(255,255,255,0.92)";
+      ctx.fillStyle = id === hovered ? "#000" : "#1a1a1a";
+      ctx.strokeText(n.label, x, y);
+      ctx.fillText(n.label, x, y);
+    });
+    ctx.restore();
+  }
+
+  /* fit the shown nodes, with room for the captions above the top row of clusters */
+  function fitAll() {
+    network.fit({ animation: false });
+    zoomOut();
+  }
+  function zoomOut() {  /* after a fit: labels below the nodes and captions above need room */
+    var scale = network.getScale() * 0.9, view = network.getViewPosition();
+    network.moveTo({ position: { x: view.x, y: view.y - 14 / scale }, scale: scale, animation: false });
   }
 
   /* --- layout --------------------------------------------------------------------------------- */
@@ -334,8 +451,11 @@
     $("mlc-freeze").textContent = "Resume layout";
     network.on("click", function (p) { if (p.nodes.length) { showDetails(p.nodes[0]); } });
     network.on("beforeDrawing", drawCaptions);
+    network.on("afterDrawing", drawLabels);
+    network.on("hoverNode", function (p) { hovered = p.node; network.redraw(); });
+    network.on("blurNode", function () { hovered = null; network.redraw(); });
     $("mlc-freeze").addEventListener("click", function () { setFrozen(!frozen); });
-    $("mlc-fit").addEventListener("click", function () { network.fit({ animation: false }); });
+    $("mlc-fit").addEventListener("click", fitAll);
     $("mlc-reset").addEventListener("click", reset);
     network.on("stabilizationProgress", function (p) {
       $("mlc-status").textContent = "laying out… " + Math.round(100 * p.iterations / p.total) + "%";
@@ -344,11 +464,11 @@
       stabilizing = false;
       setFrozen(frozen);
       $("mlc-status").textContent = frozen ? "layout frozen: drag nodes, or press Resume layout" : "";
-      if (!window.mlcryst.ready) { network.fit({ animation: false }); window.mlcryst.ready = true; }
+      if (!window.mlcryst.ready) { fitAll(); window.mlcryst.ready = true; }
     });
     updateCounts();
     if (seeded || visible.size === 0) {
-      network.fit({ animation: false });
+      fitAll();
       $("mlc-status").textContent = "layout frozen: drag nodes, or press Resume layout";
       window.mlcryst.ready = true;
     } else {
@@ -362,7 +482,13 @@
     hiddenKinds = new Set(DATA.hiddenKinds);
     Object.keys(checkboxes).forEach(function (k) { checkboxes[k].checked = !hiddenKinds.has(k); });
     apply();
-    network.fit({ animation: false });
+    fitAll();
+  }
+
+  function domBox(name, box) {
+    var a = network.canvasToDOM({ x: box[0], y: box[1] });
+    var b = network.canvasToDOM({ x: box[2], y: box[3] });
+    return [name, a.x, a.y, b.x, b.y];
   }
 
   window.mlcryst = {
@@ -389,6 +515,15 @@
     setYearRange: function (a, b) { yFrom.value = a; yTo.value = b; yearLabel(); apply(); },
     setArchitecture: function (a) { arch.value = a; apply(); },
     select: function (iri) { if (byIri.has(iri)) { focusNode(byIri.get(iri)); } },
+    drawnLabels: function () { return drawnLabels.map(function (d) { return N[d.id].iri; }); },
+    /* where each drawn label is, in CSS px of the drawing: [iri, left, top, right, bottom] */
+    labelBoxes: function () {
+      return drawnLabels.map(function (d) { return domBox(N[d.id].iri, d.box); });
+    },
+    captionBoxes: function () {
+      return drawnCaptions.map(function (d) { return domBox(d.text, d.box); });
+    },
+    hover: function (iri) { hovered = byIri.has(iri) ? byIri.get(iri) : null; network.redraw(); },
     reset: reset
   };
   start();
