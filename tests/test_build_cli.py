@@ -23,6 +23,9 @@ from mlcryst.export.rdflib_writer import (
     isomorphic,  # canonical forms (checked against rdflib in test_export)
 )
 
+#: every test here reuses one build of the shipped data (``first_build``): one pytest-xdist worker
+pytestmark = pytest.mark.xdist_group("build-cli")
+
 OUTPUTS = ("mlcryst.ttl", "mlcryst.nt", "mlcryst.jsonld", CONTEXT_FILE)
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -22,7 +23,14 @@ from .servers import (
     sent_text,
 )
 
-server = pytest.mark.server
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+# the tests of the one Oxigraph server (session-scoped, its state carried from test to test):
+# under pytest-xdist they all run on one worker (--dist loadgroup)
+def server(test: F) -> F:
+    return pytest.mark.server(pytest.mark.xdist_group("oxigraph-server")(test))
+
 
 #: named queries rdflib answers within a few seconds: checked against the rdflib path too
 RDFLIB_CHECKED = [

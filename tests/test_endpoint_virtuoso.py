@@ -41,7 +41,9 @@ from .servers import (
     sent_text,
 )
 
-pytestmark = pytest.mark.server
+#: one Virtuoso server per test session, shared by the tests in order: under pytest-xdist they
+#: all run on one worker (--dist loadgroup)
+pytestmark = [pytest.mark.server, pytest.mark.xdist_group("virtuoso")]
 
 
 @pytest.fixture(scope="module")

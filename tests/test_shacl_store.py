@@ -37,6 +37,9 @@ from .test_shapes import (
 )
 from .test_shapes import _shapes as shipped_shapes
 
+#: shares the per-process verdicts of test_shapes.py: the same pytest-xdist worker
+pytestmark = pytest.mark.xdist_group("shacl-cases")
+
 
 def _ox(term: object) -> object:
     """rdflib -> pyoxigraph, keeping blank node labels (so results can be traced back)."""

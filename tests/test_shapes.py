@@ -26,6 +26,10 @@ from mlcryst.errors import ValidationFailed
 from mlcryst.namespaces import BIBO, CSVW, FABIO, MLC, MLM, MLP, PRISM
 from mlcryst.shacl.report import check, load_shapes, shacl_report, validate
 
+#: pySHACL's verdicts on every case are computed once per process (``_all_results``, also read
+#: by test_shacl_store.py): under pytest-xdist both modules run on one worker
+pytestmark = pytest.mark.xdist_group("shacl-cases")
+
 CASES_DIR = Path(__file__).resolve().parent / "shapes"
 CASES = sorted(CASES_DIR.glob("*.ttl"))
 DASH = Namespace("http://datashapes.org/dash#")

@@ -28,12 +28,17 @@ from mlcryst.fileio import OutputSet, read_manifest, verify_set, write_set
 
 from .conftest import TRACEBACK, run_cli, tree_bytes
 
+#: the reference sets (``sets``, two builds) are made once for the module: one pytest-xdist worker
+pytestmark = pytest.mark.xdist_group("output-sets")
+
 OLD_BASE = "https://example.org/x/"
 #: how long a leftover may take to disappear after a kill (the janitor starts a Python)
 JANITOR_WAIT = 15.0
 BUILD_TIMEOUT = 240.0
 #: builds run at the same time in the kill test
 PARALLEL = 2
+#: how often a strike whose build finished before its moment came is run again
+STRIKE_ATTEMPTS = 5
 OX = ("--store", "oxigraph")
 
 
@@ -248,17 +253,30 @@ def test_kill_9_at_any_moment_leaves_the_old_or_the_new_set(sets: Sets, tmp_path
 def test_ctrl_c_and_sigterm_keep_the_old_set(sets: Sets, tmp_path: Path) -> None:
     """SIGINT (Ctrl-C; also on the default store) and SIGTERM while files are staged: exit
     130 and one line."""
-    cases = [
-        ("int-default", signal.SIGINT, ("--no-visuals",), staged("mlcryst.nt", temp=True)),
-        ("int", signal.SIGINT, OX, staged("mlcryst.html", temp=True)),
-        ("term", signal.SIGTERM, OX, staged("mlcryst.ttl", temp=True)),
-    ]
-    strikes = []
-    for name, sig, args, moment in cases:
-        _with_old_set(sets, tmp_path / name)
-        strikes.append(Strike(name, tmp_path / name, args, moment, sig))
-    _run_strikes(strikes, parallel=len(strikes))
-    for s in strikes:
+    cases = {
+        "int-default": (signal.SIGINT, ("--no-visuals",), lambda: staged("mlcryst.nt", temp=True)),
+        "int": (signal.SIGINT, OX, lambda: staged("mlcryst.html", temp=True)),
+        "term": (signal.SIGTERM, OX, lambda: staged("mlcryst.ttl", temp=True)),
+    }
+
+    def strike(name: str) -> Strike:
+        sig, args, moment = cases[name]
+        parent = tmp_path / name
+        shutil.rmtree(parent, ignore_errors=True)
+        _with_old_set(sets, parent)
+        return Strike(name, parent, args, moment(), sig)
+
+    strikes = {name: strike(name) for name in cases}
+    _run_strikes(list(strikes.values()), parallel=len(strikes))
+    for _ in range(STRIKE_ATTEMPTS - 1):
+        # A build that ended before its moment was seen (a temporary file lives a few ms, and
+        # the 2 ms poll can miss it on a busy machine) struck nothing: strike it again, afresh.
+        again = [strike(s.name) for s in strikes.values() if not s.killed]
+        if not again:
+            break
+        strikes.update((s.name, s) for s in again)
+        _run_strikes(again, parallel=len(again))
+    for s in strikes.values():
         assert s.killed, s.name
         assert s.proc is not None and s.proc.returncode == 130, s.stderr[-3000:]
         assert TRACEBACK not in s.stderr

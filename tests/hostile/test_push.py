@@ -27,7 +27,8 @@ from mlcryst.remote.endpoint import STAGING_PREFIX, count_triples, push, query, 
 
 from .conftest import TRACEBACK
 
-pytestmark = [pytest.mark.server]
+#: one Oxigraph server for the module, its state carried from test to test: one xdist worker
+pytestmark = [pytest.mark.server, pytest.mark.xdist_group("hostile-push")]
 
 TARGET = "https://example.org/graph/interrupted"
 OLD_TRIPLES = 500
