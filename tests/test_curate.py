@@ -283,3 +283,44 @@ def test_reference_of_a_paper_outside_table1_is_not_told_to_set_table1(
     assert result.exit_code == 3
     assert "Table 1 row None" not in result.output
     assert "it is acta-b-72-171, a paper outside Table 1" in result.output
+
+
+def test_worked_example_in_a_new_collection(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """data/README.md's worked example: init, add a BibTeX file, review, accept, build and
+    find the paper, every command run inside the new collection with no --data."""
+    folder = tmp_path / "my-collection"
+    made = runner.invoke(main, ["init", str(folder), "--title", "ML in crystallography, ours"])
+    assert made.exit_code == 0, made.output
+    monkeypatch.chdir(folder)
+    papers_before = (folder / "data" / "papers.yaml").read_bytes()
+    added = runner.invoke(main, ["add", str(BIB)])
+    assert added.exit_code == 0, added.output
+    assert "staged gao2019: Gao et al. (2019), acta-a 75, 223–238" in added.stdout
+    listing = runner.invoke(main, ["review"])
+    assert "gao2019" in listing.stdout
+    accepted = runner.invoke(
+        main,
+        ["review", "--accept", "gao2019", "--methods", "mlm:machine-learning",
+         "--problems", "mlp:computed-tomography,mlp:small-angle-scattering"],
+    )  # fmt: skip
+    assert accepted.exit_code == 0, accepted.output
+    assert (folder / "data" / "papers.yaml").read_bytes().startswith(papers_before)
+    built = runner.invoke(main, ["build", "--no-visuals"])
+    assert built.exit_code == 0, built.output
+    assert built.stdout.startswith("81 papers (80 Table 1 rows)")
+    assert (folder / "dist" / "mlcryst.nt").is_file()
+    found = runner.invoke(main, ["find", "--author", "Gao, Z.", "--format", "csv"])
+    assert found.exit_code == 0, found.output
+    assert "Gao et al. (2019)" in found.stdout
+    per_year = runner.invoke(main, ["query", "papers-per-year", "--format", "csv"])
+    shipped = runner.invoke(
+        main, ["query", "papers-per-year", "--format", "csv", "--param", "table1=true"]
+    )
+    counts = dict(line.split(",") for line in per_year.stdout.splitlines()[1:])
+    table1 = dict(line.split(",") for line in shipped.stdout.splitlines()[1:])
+    assert int(counts["2019"]) == int(table1["2019"]) + 1
+    assert {y: n for y, n in counts.items() if y != "2019"} == {
+        y: n for y, n in table1.items() if y != "2019"
+    }
