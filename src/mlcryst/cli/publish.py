@@ -127,3 +127,39 @@ def serve(
         click.echo("press Ctrl-C to stop", nl=True)
         running.wait()
     click.echo("stopped")
+
+
+@click.command()
+@click.argument("version")
+@click.option(
+    "--out",
+    "out_dir",
+    default="releases",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder of releases; this one is written to OUT/VERSION (never overwritten).",
+)
+@data_option
+@base_option
+@store_option
+@collection_option
+def release(
+    version: str,
+    out_dir: Path,
+    data_dir: Path | None,
+    base: str | None,
+    store: str,
+    collection: Collection,
+) -> None:
+    """Write release VERSION: the graph in every syntax, the site, VoID/DCAT, CITATION.cff,
+    the changes since the previous release and SHA256SUMS."""
+    from mlcryst.publish.release import write_release
+
+    report = write_release(
+        version, out_dir, data_dir=data_dir, base=base, store=store, collection=collection
+    )
+    since = f"changes since {report.previous}" if report.previous else "first release"
+    click.echo(
+        f"release {report.version}: {report.files} files ({report.triples} triples; {since}) "
+        f"in {report.folder}"
+    )
