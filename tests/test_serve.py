@@ -5,6 +5,7 @@ fetched through the same port, YASGUI's files served, and SIGTERM stopping every
 from __future__ import annotations
 
 import io
+import json
 import os
 import queue
 import signal
@@ -315,6 +316,35 @@ def test_a_folder_that_is_not_a_site_is_a_usage_error(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stderr
     assert "holds no site" in done.stderr
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_a_short_load_test_has_no_errors(served: Served, tmp_path: Path) -> None:
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "serve_load.py"
+    figures = tmp_path / "load.json"
+    args = ["--url", served.url, "--clients", "8", "--seconds", "3", "--json", str(figures)]
+    done = subprocess.run(
+        [sys.executable, str(script), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(figures.read_text())
+    assert summary["all"]["errors"] == 0, done.stdout
+    assert summary["query"]["requests"] > 0 and summary["page"]["requests"] > 0
+    assert summary["setup"]["queries"] == len(QUERIES)
+    assert "p95" in done.stdout and "req/s" in done.stdout
+
+
+def test_the_load_test_refuses_other_hosts() -> None:
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "serve_load.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--url", "http://example.org/", "--seconds", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0 and "loopback" in done.stderr
 
 
 def test_sigterm_stops_everything(site: Path, tmp_path: Path) -> None:
