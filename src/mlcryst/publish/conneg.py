@@ -54,8 +54,16 @@ map "$request_method:$args" $mlcryst_sparql_editor {
         limits = f"""proxy_read_timeout {sparql_timeout}s;
         proxy_connect_timeout 5s;
         proxy_set_header Host $host;"""
+        # the editor's page, like the site's, makes no request outside the site (YASGUI
+        # would fetch prefix.cc for its prefix completion)
+        csp = (
+            "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'"
+        )
         editor = f"""        proxy_pass http://{sparql}@TARGET@;
-        limit_except GET {{ deny all; }}"""
+        limit_except GET {{ deny all; }}
+        add_header Content-Security-Policy "{csp}" always;
+        add_header X-Content-Type-Options nosniff always;"""
         proxy = f"""
     location = /sparql {{
         limit_except GET POST {{ deny all; }}
