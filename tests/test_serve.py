@@ -137,8 +137,8 @@ def start_serve(args: list[str], tmp: Path, *, wait: bool = True) -> Served:
     pytest.fail("mlcryst serve did not start:\n" + "".join(output))
 
 
-def stop(served: Served) -> int:
-    served.process.send_signal(signal.SIGTERM)
+def stop(served: Served, sig: int = signal.SIGTERM) -> int:
+    served.process.send_signal(sig)
     code = served.process.wait(timeout=60)
     while True:
         line = served.lines.get(timeout=10)
@@ -391,16 +391,17 @@ def test_the_load_test_refuses_other_hosts() -> None:
     assert done.returncode != 0 and "loopback" in done.stderr
 
 
-def test_sigterm_stops_everything(site: Path, tmp_path: Path) -> None:
-    """Last in the file: a server of its own, stopped by SIGTERM; no process and no
-    temporary folder outlives it."""
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_sigterm_stops_everything(site: Path, tmp_path: Path, sig: int) -> None:
+    """Last in the file: a server of its own, stopped by SIGTERM (or Ctrl-C's SIGINT); no
+    process and no temporary folder outlives it."""
     need_binaries()
     running = start_serve(["--site", str(site), "--port", str(free_port())], tmp_path / "tmp")
     children = _children(running.process.pid)
     assert len(children) >= 2  # oxigraph, nginx (and its worker)
     assert any(running.tmp.iterdir())  # the store, logs and nginx's files
     assert fetch(running.url)[0] == 200
-    assert stop(running) == 0, "".join(running.output)
+    assert stop(running, sig) == 0, "".join(running.output)
     assert "stopped" in "".join(running.output)
     assert [pid for pid in children if _alive(pid)] == []
     assert list(running.tmp.iterdir()) == []

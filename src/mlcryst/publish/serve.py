@@ -352,10 +352,27 @@ def start(
             _wait_ready("nginx", running.processes["nginx"], running.url, folder)
             yield running
         finally:
-            with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C: still clean up
+            with _uninterrupted():  # a second Ctrl-C does not leave a server running
                 for name in ("nginx", "oxigraph"):
                     if name in running.processes:
                         # nginx: SIGQUIT is its graceful stop (finish the requests in flight)
                         sig = signal.SIGQUIT if name == "nginx" else signal.SIGTERM
                         _stop(running.processes[name], sig)
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """SIGINT and SIGTERM ignored inside the block (main thread only; the clean-up is
+    bounded by the stop timeouts)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
