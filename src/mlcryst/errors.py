@@ -129,6 +129,13 @@ class EndpointError(MlcrystError):
     exit_code = 7
 
 
+class ServerError(MlcrystError):
+    """A local server (``mlcryst serve``) could not start or stopped: a port in use, nginx
+    or the Oxigraph server missing or failing."""
+
+    exit_code = 9
+
+
 #: Exit codes of the ``mlcryst`` command, documented in the README.
 EXIT_CODES: dict[int, str] = {
     0: "success",
@@ -140,4 +147,5 @@ EXIT_CODES: dict[int, str] = {
     6: "an output could not be written, or an input graph could not be read",
     7: "a remote SPARQL endpoint failed",
     8: "a query, parse or validation exceeded its time or memory limit",
+    9: "mlcryst serve: a port in use, nginx or oxigraph missing, or a server failed",
 }

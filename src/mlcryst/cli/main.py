@@ -343,12 +343,26 @@ def init(
 
 from mlcryst.cli.curate import add, diff, review  # noqa: E402
 from mlcryst.cli.find import find  # noqa: E402
-from mlcryst.cli.publish import site  # noqa: E402
+from mlcryst.cli.publish import release, serve, site  # noqa: E402
 from mlcryst.cli.remote import push  # noqa: E402
 from mlcryst.cli.scale import synth  # noqa: E402
 from mlcryst.cli.visual import network, plot, stats, viz  # noqa: E402
 
-for _command in (find, viz, network, stats, plot, push, synth, add, review, diff, site):
+for _command in (
+    find,
+    viz,
+    network,
+    stats,
+    plot,
+    push,
+    synth,
+    add,
+    review,
+    diff,
+    site,
+    serve,
+    release,
+):
     main.add_command(_command)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -68,3 +68,98 @@ def site(
     click.echo(
         f"{report.pages} pages, {report.files} files ({report.triples} triples) in {out_dir}"
     )
+
+
+@click.command()
+@click.option(
+    "--site",
+    "site_dir",
+    default="site",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The site folder to serve (built first if it does not exist), or a release folder.",
+)
+@click.option("--port", default=8080, show_default=True, type=int, help="The port of the site.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on (0.0.0.0: every address of this computer).",
+)
+@click.option(
+    "--timeout",
+    default=30,
+    show_default=True,
+    type=int,
+    metavar="SECONDS",
+    help="Time limit of one SPARQL query.",
+)
+@click.option("--rebuild", is_flag=True, help="Build the site again even if the folder holds one.")
+@store_option
+@collection_option
+def serve(
+    site_dir: Path,
+    port: int,
+    host: str,
+    timeout: int,
+    rebuild: bool,
+    store: str,
+    collection: Collection,
+) -> None:
+    """Serve the site and its SPARQL endpoint (nginx and Oxigraph) until Ctrl-C."""
+    from mlcryst.publish.serve import start
+
+    with start(
+        site_dir,
+        host=host,
+        port=port,
+        timeout=timeout,
+        rebuild=rebuild,
+        store=store,
+        collection=collection,
+    ) as running:
+        if running.built:
+            click.echo(f"built the site in {site_dir}")
+        click.echo(f"serving {running.site} ({running.triples} triples)")
+        click.echo(f"  site:            {running.url}")
+        click.echo(f"  SPARQL endpoint: {running.sparql_url}")
+        click.echo(f"  query editor:    {running.yasgui_url}")
+        click.echo("press Ctrl-C to stop", nl=True)
+        running.wait()
+    click.echo("stopped")
+
+
+@click.command()
+@click.argument("version")
+@click.option(
+    "--out",
+    "out_dir",
+    default="releases",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder of releases; this one is written to OUT/VERSION (never overwritten).",
+)
+@data_option
+@base_option
+@store_option
+@collection_option
+def release(
+    version: str,
+    out_dir: Path,
+    data_dir: Path | None,
+    base: str | None,
+    store: str,
+    collection: Collection,
+) -> None:
+    """Write release VERSION: the graph in every syntax, the site, VoID/DCAT, CITATION.cff,
+    the changes since the previous release and SHA256SUMS."""
+    from mlcryst.publish.release import write_release
+
+    report = write_release(
+        version, out_dir, data_dir=data_dir, base=base, store=store, collection=collection
+    )
+    since = f"changes since {report.previous}" if report.previous else "first release"
+    click.echo(
+        f"release {report.version}: {report.files} files ({report.triples} triples; {since}) "
+        f"in {report.folder}"
+    )

@@ -13,5 +13,6 @@
   writes a versioned release (``mlcryst release``).
 
 May import: ``stores`` (the :class:`~mlcryst.stores.base.GraphStore` interface), ``visual``
-(the index, the network page, the figures and the gap map), ``export.formats``, core modules.
+(the index, the network page, the figures and the gap map), ``export.formats``, ``pipeline``
+(the build), ``curate.diff`` (a release's change list), core modules.
 """

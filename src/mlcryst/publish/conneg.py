@@ -35,20 +35,57 @@ def nginx_rules(
 ) -> str:
     """The ``map`` and ``server`` blocks (for inclusion in ``http {}``) serving ``root``.
 
-    ``sparql`` (``host:port`` of an Oxigraph server) proxies ``/sparql`` to it with a read
-    time limit of ``sparql_timeout`` seconds.
+    ``sparql`` (``host:port`` of an Oxigraph server) proxies ``/sparql`` (GET and POST, the
+    SPARQL 1.1 protocol) to its ``/query`` with a read time limit of ``sparql_timeout``
+    seconds; a GET with no query string is redirected to ``/sparql/yasgui/``, the query
+    editor (YASGUI) the server ships.
     """
     maps = "\n".join(f'    "~*^\\s*{pattern}" {suffix};' for suffix, _media, pattern in RDF_TYPES)
     types = "\n".join(f"        {media} {suffix};" for suffix, media, _p in RDF_TYPES)
-    proxy = ""
+    proxy = sparql_map = ""
     if sparql:
+        sparql_map = """
+# a browser asking for /sparql with no query is sent to the query editor
+map "$request_method:$args" $mlcryst_sparql_editor {
+    default 0;
+    "GET:" 1;
+}
+"""
+        limits = f"""proxy_read_timeout {sparql_timeout}s;
+        proxy_connect_timeout 5s;
+        proxy_set_header Host $host;"""
+        # the editor's page, like the site's, makes no request outside the site (YASGUI
+        # would fetch prefix.cc for its prefix completion)
+        csp = (
+            "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'"
+        )
+        editor = f"""        proxy_pass http://{sparql}@TARGET@;
+        limit_except GET {{ deny all; }}
+        add_header Content-Security-Policy "{csp}" always;
+        add_header X-Content-Type-Options nosniff always;"""
         proxy = f"""
     location = /sparql {{
-        proxy_pass http://{sparql}/query;
-        proxy_read_timeout {sparql_timeout}s;
-        proxy_connect_timeout 5s;
-        proxy_set_header Host $host;
         limit_except GET POST {{ deny all; }}
+        absolute_redirect off;
+        if ($mlcryst_sparql_editor) {{ return 303 /sparql/yasgui/; }}
+        proxy_pass http://{sparql}/query;
+        {limits}
+    }}
+    # YASGUI, as the Oxigraph server ships it: its page queries <page>/sparql
+    location = /sparql/yasgui/sparql {{
+        limit_except GET POST {{ deny all; }}
+        proxy_pass http://{sparql}/query;
+        {limits}
+    }}
+    location = /sparql/yasgui/ {{
+{editor.replace("@TARGET@", "/")}
+    }}
+    location = /sparql/yasgui/yasgui.min.js {{
+{editor.replace("@TARGET@", "/yasgui.min.js")}
+    }}
+    location = /sparql/yasgui/yasgui.min.css {{
+{editor.replace("@TARGET@", "/yasgui.min.css")}
     }}
 """
     return f"""# mlcryst: content negotiation (W3C Cool URIs, direct serving). Include in http {{}}.
@@ -56,7 +93,7 @@ map $http_accept $mlcryst_ext {{
     default html;
 {maps}
 }}
-
+{sparql_map}
 server {{
     listen {listen};
     root {root};

@@ -90,9 +90,15 @@ def site_store(
 
 
 def site_files(
-    graph: GraphStore, base: str, *, deploy_url: str | None = None, visuals: bool = True
+    graph: GraphStore,
+    base: str,
+    *,
+    deploy_url: str | None = None,
+    visuals: bool = True,
+    version: str | None = None,
 ) -> Iterator[tuple[str, bytes]]:
-    """Every file of the site: (relative path, bytes), in a fixed order."""
+    """Every file of the site: (relative path, bytes), in a fixed order; ``version`` (of a
+    release) goes into the dataset's description."""
     from mlcryst.export.formats import EXPORT_FORMATS
     from mlcryst.publish import conneg, pages, rdfio
     from mlcryst.publish.described import describe
@@ -126,7 +132,7 @@ def site_files(
         if t.predicate.value == pages.RDF_TYPE and str(t.object) == f"<{PERSON}>"
     )
     partitions = {PAPER: len(index.papers), PERSON: people}
-    void = void_triples(base, counts, partitions, distributions)
+    void = void_triples(base, counts, partitions, distributions, version)
     yield "void.ttl", rdfio.turtle(void)
     void_of = {"dataset": void}
 

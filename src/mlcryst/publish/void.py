@@ -28,10 +28,11 @@ def void_triples(
     counts: Mapping[str, int],
     partitions: Mapping[str, int],
     distributions: Mapping[str, tuple[str, bytes]],
+    version: str | None = None,
 ) -> list[ox.Triple]:
     """The description of ``{base}dataset``: ``counts`` (triples, entities, classes,
     properties), ``partitions`` (class IRI -> entities) and ``distributions`` (file name ->
-    (media type, bytes))."""
+    (media type, bytes)); ``version`` (of a release) as ``dcat:version``."""
     import pyoxigraph as ox
 
     dataset = ox.NamedNode(base + "dataset")
@@ -50,6 +51,8 @@ def void_triples(
     for name in ("triples", "entities", "classes", "properties"):
         add(dataset, VOID + name, integer(counts[name]))
     add(dataset, VOID + "uriSpace", ox.Literal(base))
+    if version is not None:
+        add(dataset, DCAT + "version", ox.Literal(version))
     add(dataset, VOID + "sparqlEndpoint", ox.NamedNode(base + "sparql"))
     for i, (cls, n) in enumerate(sorted(partitions.items())):
         part = ox.BlankNode(f"partition{i + 1}")
