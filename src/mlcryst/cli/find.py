@@ -8,8 +8,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from mlcryst.cli.options import collection_option, data_option, graph_option, store_choice
-from mlcryst.sparql.formats import RESULT_FORMATS
+from mlcryst.cli.options import (
+    collection_option,
+    data_option,
+    graph_option,
+    result_format_option,
+    store_choice,
+)
 
 if TYPE_CHECKING:
     from mlcryst.collection import Collection
@@ -45,14 +50,7 @@ if TYPE_CHECKING:
     help="Publication years: 2019, 2018-2020, 2018- or -2005 (inclusive).",
 )
 @click.option("--table1", is_flag=True, help="Only the papers of Table 1.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(RESULT_FORMATS),
-    default="table",
-    show_default=True,
-    help="Output format (csv/tsv/json/xml: SPARQL 1.1 results).",
-)
+@result_format_option
 @graph_option
 @data_option
 @store_choice(

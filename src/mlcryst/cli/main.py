@@ -16,6 +16,7 @@ from mlcryst.cli.options import (
     collection_option,
     data_option,
     graph_option,
+    result_format_option,
     shapes_option,
     store_choice,
     store_option,
@@ -26,7 +27,6 @@ from mlcryst.errors import EXIT_CODES
 if TYPE_CHECKING:
     from mlcryst.collection import Collection
 from mlcryst.export.formats import EXPORT_FORMATS
-from mlcryst.sparql.formats import RESULT_FORMATS
 
 
 @click.group(
@@ -141,14 +141,7 @@ def validate(
     help="Run this query text (mlcryst's prefixes, mlm: skos: ..., are declared for it).",
 )
 @graph_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(RESULT_FORMATS),
-    default="table",
-    show_default=True,
-    help="Output format (csv/tsv/json/xml: SPARQL 1.1 results).",
-)
+@result_format_option
 @click.option(
     "--param",
     "params",

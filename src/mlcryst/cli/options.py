@@ -11,6 +11,7 @@ from typing import Any, TypeVar, cast
 
 import click
 
+from mlcryst.sparql.formats import RESULT_FORMATS
 from mlcryst.stores.registry import AUTO_PAPERS, STORE_CHOICES
 
 graph_option = click.option(
@@ -89,3 +90,13 @@ def collection_option(func: F) -> F:
         "at or above the current folder, else the shipped collection.",
     )
     return cast(F, option(wrapper))
+
+
+result_format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(RESULT_FORMATS),
+    default="table",
+    show_default=True,
+    help="Output format (csv/tsv/json/xml: SPARQL 1.1 results).",
+)
