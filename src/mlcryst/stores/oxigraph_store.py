@@ -174,16 +174,3 @@ class OxigraphStore(GraphStore):
         with oxigraph_errors("the store", "N-Triples"):
             data = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
         return data or b""
-
-    def to_graph(self) -> Graph:
-        """The store's graph as an rdflib Graph (mlcryst's prefixes bound)."""
-        from rdflib import Graph
-
-        from mlcryst.namespaces import bind_prefixes
-        from mlcryst.stores.files import quiet_rdflib
-
-        graph = Graph()
-        bind_prefixes(graph)
-        with quiet_rdflib():
-            graph.parse(data=self.ntriples().decode("utf-8"), format="nt")
-        return graph
