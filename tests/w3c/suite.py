@@ -22,10 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
+
+from tests.test_shapes import path_text
 
 HERE = Path(__file__).resolve().parent
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -33,29 +35,6 @@ SHT = Namespace("http://www.w3.org/ns/shacl-test#")
 PATHS = ("pyshacl", "compiled")
 
 Key = tuple[str, str, str, str, str]
-
-
-def path_text(g: Graph, path: Node | None) -> str:
-    """A SHACL property path as SPARQL-like text, comparable across graphs."""
-    if path is None:
-        return "-"
-    if isinstance(path, URIRef):
-        return f"<{path}>"
-    if (path, RDF.first, None) in g:
-        return "(" + " / ".join(path_text(g, p) for p in Collection(g, path)) + ")"
-    for key, fmt in (
-        (SH.inversePath, "^{}"),
-        (SH.zeroOrMorePath, "{}*"),
-        (SH.oneOrMorePath, "{}+"),
-        (SH.zeroOrOnePath, "{}?"),
-    ):
-        inner = g.value(path, key)
-        if inner is not None:
-            return "(" + fmt.format(path_text(g, inner)) + ")"
-    alternatives = g.value(path, SH.alternativePath)
-    if alternatives is not None:
-        return "(" + " | ".join(path_text(g, p) for p in Collection(g, alternatives)) + ")"
-    return "?"
 
 
 def node_text(node: Node | None) -> str:
