@@ -3,8 +3,8 @@
 Each test runs on pySHACL (rdflib) and on the compiled path (Oxigraph, with pySHACL for the
 shapes the compiler does not translate); tests/w3c/suite.py says how reports are compared
 (blank nodes are wildcards). A wrong verdict or a traceback fails; a ``refused`` test (an
-error naming the shape where a report was expected) or a ``stored-form`` one (Oxigraph
-rewrites a literal when it stores it) is a known deviation, marked xfail with the reason.
+error naming the shape where a report was expected) is a known deviation, marked xfail
+with the reason.
 docs/shacl-conformance.md must be current (``python tests/w3c/conformance.py``).
 """
 
@@ -32,17 +32,15 @@ def test_w3c(test: W3CTest, path: str) -> None:
         f"expected {sorted(test.expected)}\ngot {sorted(outcome.results)}"
     )
     if verdict != "exact":
-        pytest.xfail(f"known deviation ({verdict}): {outcome.error or 'literal as stored'}")
+        pytest.xfail(f"known deviation ({verdict}): {outcome.error}")
 
 
 def test_compiled_path_is_mostly_exact() -> None:
-    """At least 95% of the core tests give the expected report on the compiled path, counting
-    the literal values as the Oxigraph store holds them (strictly exact: 93 of 98 today, the
-    other 5 differ only in a value's lexical form, see docs/shacl-conformance.md)."""
+    """At least 95% of the core tests give exactly the expected report on the compiled path
+    (98 of 98 today, see docs/shacl-conformance.md)."""
     core = [t for t in TESTS if t.name.startswith("core/")]
     verdicts = [run(t, "compiled").verdict(t) for t in core]
-    assert verdicts.count("exact") >= 93
-    assert sum(v in ("exact", "stored-form") for v in verdicts) >= 0.95 * len(core)
+    assert verdicts.count("exact") >= 0.95 * len(core)
 
 
 def test_conformance_table_is_current() -> None:
@@ -62,8 +60,9 @@ def test_report_graph_reads_back_as_the_results(tmp_path: Path) -> None:
 
     from mlcryst.shacl.compiled import validation_run
     from mlcryst.shacl.report import pyshacl_results, read_shapes, validation_report
+    from mlcryst.stores.oxigraph_store import OxigraphStore
 
-    from .w3c.suite import ox_store, report_keys
+    from .w3c.suite import report_keys
 
     test = next(t for t in TESTS if t.name == "core/path/path-complex-001")
     (tmp_path / "shapes.ttl").write_bytes(test.shapes_file.read_bytes())
@@ -71,7 +70,7 @@ def test_report_graph_reads_back_as_the_results(tmp_path: Path) -> None:
     assert len(shapes) == len(read_shapes([tmp_path / "shapes.ttl"])) > 0
     data = test.data()
     for results in (
-        validation_run(ox_store(data), shapes).results,
+        validation_run(OxigraphStore.from_triples(data).store, shapes).results,
         pyshacl_results(data, shapes),
     ):
         report = Graph().parse(

@@ -44,9 +44,12 @@ def load_vocabularies(folder: Path | None = None) -> Graph:
     """Parse every ``ontology/*.ttl`` (our ontology and the two SKOS schemes)."""
     folder = folder or resource_dir("ontology")
     graph = Graph()
+    from mlcryst.stores.literals import rdflib_reads_as_written
+
     for path in sorted(folder.glob("*.ttl")):
         try:
-            graph.parse(path, format="turtle")
+            with rdflib_reads_as_written():
+                graph.parse(path, format="turtle")
         except Exception as exc:  # rdflib raises several parser error types
             raise DataError(f"not valid Turtle: {exc}", file=str(path)) from exc
     return graph

@@ -232,6 +232,12 @@ def query(
 
     bindings = resolve_params(graph, bindings)  # a value naming nothing: exit 2, closest names
     answer = graph.query(q, bindings, timeout=timeout, memory_mb=max_memory)
+    if graph.rewrites:
+        click.echo(
+            f"mlcryst: note: the {graph.name} store holds some literals in another form than "
+            f"written ({graph.rewrites[0]}); answers show that form (--store rdflib keeps them)",
+            err=True,
+        )
     click.echo(answer.render(fmt), nl=False)
 
 

@@ -234,18 +234,35 @@ def _data_graph(store: Any) -> Graph:
     return graph
 
 
-def validation_run(store: Any, shapes: Graph | None = None, jobs: int = 1) -> ValidationRun:
+def validation_run(
+    store: Any,
+    shapes: Graph | None = None,
+    jobs: int = 1,
+    *,
+    as_written: tuple[Graph, str] | None = None,
+) -> ValidationRun:
     """Every SHACL result for the data in ``store``, with which shapes ran where.
 
     A shape the compiler translates runs as SPARQL on the store; any other targeted shape is
     checked by pySHACL (:func:`mlcryst.shacl.report.shacl_report`, only those shapes) on a
     copy of the whole store: its value nodes may need triples any number of hops away, and
     the whole data is the one copy that is right for every shape. No shape is skipped.
+
+    ``as_written``: the data as written and why the store is not it (it holds some literals
+    in another form, :mod:`mlcryst.stores.literals`): then every shape is checked by pySHACL
+    on that graph, with that reason.
     """
     from mlcryst.shacl.report import load_shapes
 
     shapes = shapes if shapes is not None else load_shapes()
     plan = _compiled(shapes)
+    if as_written is not None:
+        from mlcryst.shacl.report import pyshacl_results
+
+        graph, why = as_written
+        targeted = [*plan.compiled, *plan.fallback]
+        results = pyshacl_results(graph, shapes, targeted)
+        return ValidationRun(results, [], {s: plan.fallback.get(s, why) for s in targeted})
     found = [r.shape_result() for r in run_checks(store, plan.checks, jobs)]
     if plan.fallback:
         from mlcryst.shacl.report import pyshacl_results

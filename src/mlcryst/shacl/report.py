@@ -115,9 +115,12 @@ def load_shapes(folder: Path | None = None) -> Graph:
     """The shapes of the ``*.ttl`` files of ``folder`` (the shipped ``shapes/`` by default)."""
     folder = folder or resource_dir("shapes")
     shapes = Graph()
+    from mlcryst.stores.literals import rdflib_reads_as_written
+
     for path in sorted(folder.glob("*.ttl")):
         try:
-            shapes.parse(path, format="turtle")
+            with rdflib_reads_as_written():
+                shapes.parse(path, format="turtle")
         except Exception as exc:  # rdflib parser errors come in many types
             raise DataError(f"not valid Turtle: {exc}", file=str(path)) from exc
     return shapes
@@ -304,23 +307,25 @@ def shacl_report(
 
     from mlcryst.errors import ShapesError
     from mlcryst.shacl.rules import check_shapes, normalised
+    from mlcryst.stores.files import quiet_rdflib
 
     shapes = shapes if shapes is not None else load_shapes()
     guard_shapes(shapes)
     check_shapes(shapes)  # recursive shapes, invalid SHACL-SPARQL: refused as on Oxigraph
     try:
         # inplace: no defensive copy of the data graph (the shapes have no SHACL rules to
-        # add triples)
-        conforms, report, _ = shacl_validate(
-            _PreparedQueries(graph),
-            shacl_graph=normalised(shapes),
-            inference="none",
-            advanced=True,
-            allow_warnings=allow_warnings,
-            inplace=True,
-            # pyshacl only reads the lists, but annotates them as the invariant list[str | URIRef]
-            focus_nodes=cast("list[str | URIRef] | None", focus_nodes),
-        )
+        # add triples); ill-typed literals are reported by the shapes, not as rdflib warnings
+        with quiet_rdflib():
+            conforms, report, _ = shacl_validate(
+                _PreparedQueries(graph),
+                shacl_graph=normalised(shapes),
+                inference="none",
+                advanced=True,
+                allow_warnings=allow_warnings,
+                inplace=True,
+                # pyshacl only reads the lists, but annotates them as list[str | URIRef]
+                focus_nodes=cast("list[str | URIRef] | None", focus_nodes),
+            )
     except (NotImplementedError, RecursionError) as exc:  # what pySHACL cannot do
         raise ShapesError(f"the shapes cannot be used: {type(exc).__name__}: {exc}") from None
     except Exception as exc:

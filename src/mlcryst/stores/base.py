@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from mlcryst.shacl.report import ValidationRun, Violation
     from mlcryst.sparql.answer import Answer
     from mlcryst.sparql.named import NamedQuery
+    from mlcryst.stores.literals import Rewrite
 
 
 class GraphView(Protocol):
@@ -71,6 +72,9 @@ class GraphStore(ABC):
     name: ClassVar[str]
     #: the prefixes the graph file declared (used to name nodes in violation reports)
     prefixes: dict[str, str]
+    #: the first few literals of the source the store holds in another form than written
+    #: (:mod:`mlcryst.stores.literals`); validation then checks the data as written
+    rewrites: tuple[Rewrite, ...] = ()
 
     # --- making a store ------------------------------------------------------------------
 

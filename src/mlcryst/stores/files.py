@@ -57,6 +57,8 @@ from mlcryst.limits import budgets
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from mlcryst.stores.literals import Rewrite
+
 T = TypeVar("T")
 
 
@@ -457,12 +459,17 @@ class _QuietTerms(logging.Filter):
 
 @contextlib.contextmanager
 def quiet_rdflib() -> Iterator[None]:
-    """rdflib's term warnings silenced for the duration (the filter is removed after)."""
+    """rdflib's term warnings silenced for the duration (the filter is removed after): the
+    logged ones and the Python warnings ("Parsing weird boolean") of ill-typed literals."""
+    import warnings
+
     logger = logging.getLogger("rdflib.term")
     quiet = _QuietTerms()
     logger.addFilter(quiet)
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"rdflib\.")
+            yield
     finally:
         logger.removeFilter(quiet)
 
@@ -531,7 +538,7 @@ def _decode(payload: Payload) -> Graph:
                     dt = datatypes.get(t[3])
                     if dt is None:
                         dt = datatypes[t[3]] = URIRef(t[3])
-                objs.append(Literal(t[1], lang=t[2], datatype=dt))
+                objs.append(Literal(t[1], lang=t[2], datatype=dt, normalize=False))
     graph = Graph()
     for prefix, ns in namespaces:
         graph.namespace_manager.bind(prefix, URIRef(ns), override=True, replace=True)
@@ -553,8 +560,10 @@ def _parse_rdflib(path: Path, fmt: GraphFormat, limit: int, depth: int) -> Any:
     data = check_bytes(read_bytes(path, limit), path, fmt, depth)
     graph: Any = Dataset(default_union=True) if fmt.dataset else Graph()
     base = path.resolve().as_uri()
+    from mlcryst.stores.literals import rdflib_reads_as_written
+
     try:
-        with quiet_rdflib():
+        with quiet_rdflib(), rdflib_reads_as_written():
             graph.parse(data=data.decode("utf-8"), format=fmt.name, publicID=base)
     except RecursionError:
         raise OutputError(
@@ -582,22 +591,29 @@ def _rdflib_child(path: Path, fmt: GraphFormat, limit: int, depth: int) -> Paylo
     return _encode(graph, data, path)
 
 
-def _oxigraph_child(path: Path, fmt: GraphFormat, limit: int, depth: int) -> bytes:
-    store = _parse_oxigraph(path, fmt, limit, depth)
+def _oxigraph_child(
+    path: Path, fmt: GraphFormat, limit: int, depth: int
+) -> tuple[bytes, list[Rewrite]]:
+    store, rewritten = _parse_oxigraph(path, fmt, limit, depth)
     with oxigraph_errors(path, fmt.label):
-        return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+    return data, rewritten
 
 
-def _parse_oxigraph(path: Path, fmt: GraphFormat, limit: int, depth: int) -> ox.Store:
+def _parse_oxigraph(
+    path: Path, fmt: GraphFormat, limit: int, depth: int
+) -> tuple[ox.Store, list[Rewrite]]:
+    from mlcryst.stores.literals import data_rewrites
+
     data = check_bytes(read_bytes(path, limit), path, fmt, depth, recursive=False)
     store = ox.Store()
+    base = path.resolve().as_uri()
     with oxigraph_errors(path, fmt.label, data):
-        store.bulk_load(
-            data, format=fmt.ox, base_iri=path.resolve().as_uri(), to_graph=ox.DefaultGraph()
-        )
+        store.bulk_load(data, format=fmt.ox, base_iri=base, to_graph=ox.DefaultGraph())
         if fmt.dataset and next(iter(store.named_graphs()), None) is not None:
             store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }; DROP NAMED")
-    return store
+        rewritten = data_rewrites(data, fmt.ox, base)
+    return store, rewritten
 
 
 def _limited(path: Path, fn: Callable[[], T]) -> T:
@@ -640,6 +656,14 @@ def read_rdflib(path: Path | str, fmt: str | None = None) -> Graph:
 
 def read_oxigraph(path: Path | str, fmt: ox.RdfFormat | str | None = None) -> ox.Store:
     """The Oxigraph Store of the RDF file ``path``, read safely (see the module docstring)."""
+    return read_oxigraph_checked(path, fmt)[0]
+
+
+def read_oxigraph_checked(
+    path: Path | str, fmt: ox.RdfFormat | str | None = None
+) -> tuple[ox.Store, list[Rewrite]]:
+    """The Oxigraph Store of the RDF file ``path``, read safely, and the first few literals
+    of the file it holds in another form (:mod:`mlcryst.stores.literals`)."""
     path = Path(path)
     gf = format_of(path, fmt)
     b = budgets()
@@ -647,11 +671,11 @@ def read_oxigraph(path: Path | str, fmt: ox.RdfFormat | str | None = None) -> ox
     args = (path, gf, b.graph_file_bytes, b.graph_depth)
     if not _bounded_in_child():
         return _parse_oxigraph(*args)
-    data = _limited(path, lambda: _oxigraph_child(*args))
+    data, rewritten = _limited(path, lambda: _oxigraph_child(*args))
     store = ox.Store()
     with oxigraph_errors(path, gf.label):
         store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
-    return store
+    return store, rewritten
 
 
 def declared_prefixes(path: Path | str) -> dict[str, str]:

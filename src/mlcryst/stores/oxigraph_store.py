@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from mlcryst.stores.base import GraphStore
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from rdflib import Graph
 
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from mlcryst.load.records import Dataset
     from mlcryst.shacl.report import ValidationRun, Violation
     from mlcryst.sparql.answer import Answer
+    from mlcryst.stores.literals import Rewrite
     from mlcryst.stores.view import StoreView
 
 
@@ -42,9 +43,31 @@ class OxigraphStore(GraphStore):
 
     name: ClassVar[str] = "oxigraph"
 
-    def __init__(self, store: ox.Store, prefixes: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        store: ox.Store,
+        prefixes: dict[str, str] | None = None,
+        *,
+        rewrites: Iterable[Rewrite] = (),
+        as_written: Callable[[], Graph] | None = None,
+    ) -> None:
+        """``rewrites``: literals of the source the store holds in another form
+        (:mod:`mlcryst.stores.literals`); ``as_written`` then gives the source as an rdflib
+        Graph, which validation checks instead of the store."""
         self.store = store
         self.prefixes = dict(prefixes or {})
+        self.rewrites: tuple[Rewrite, ...] = tuple(rewrites)
+        self._as_written = as_written
+        self._written: Graph | None = None
+
+    def as_written(self) -> Graph | None:
+        """The data as written, when the store holds some of its literals in another form
+        (read once); None when the store holds the data exactly."""
+        if not self.rewrites or self._as_written is None:
+            return None
+        if self._written is None:
+            self._written = self._as_written()
+        return self._written
 
     # --- making one ------------------------------------------------------------------------
 
@@ -76,36 +99,58 @@ class OxigraphStore(GraphStore):
 
     @classmethod
     def from_file(cls, path: Path | str) -> OxigraphStore:
-        from mlcryst.stores.files import declared_prefixes, read_oxigraph
+        from mlcryst.stores.files import declared_prefixes, read_oxigraph_checked, read_rdflib
 
-        return cls(read_oxigraph(path), declared_prefixes(path))
+        store, rewritten = read_oxigraph_checked(path)
+        return cls(
+            store,
+            declared_prefixes(path),
+            rewrites=rewritten,
+            as_written=lambda: read_rdflib(path),
+        )
 
     @classmethod
     def from_text(cls, text: str, fmt: str = "nt") -> OxigraphStore:
         from mlcryst.export.formats import check_formats
+        from mlcryst.stores.literals import data_rewrites
         from mlcryst.stores.terms import FORMAT_NAMES
 
         check_formats([fmt])
         store = ox.Store()
-        store.bulk_load(text.encode("utf-8"), format=FORMAT_NAMES[fmt], to_graph=ox.DefaultGraph())
-        return cls(store)
+        data = text.encode("utf-8")
+        store.bulk_load(data, format=FORMAT_NAMES[fmt], to_graph=ox.DefaultGraph())
+
+        def as_written() -> Graph:
+            from mlcryst.stores.rdflib_store import RdflibStore
+
+            return RdflibStore.from_text(text, fmt).graph
+
+        return cls(store, rewrites=data_rewrites(data, FORMAT_NAMES[fmt]), as_written=as_written)
 
     @classmethod
     def from_triples(
         cls, triples: Iterable[tuple[Any, Any, Any]], *, vocabularies: bool = False
     ) -> OxigraphStore:
         """A store of rdflib ``triples`` (plus the shipped vocabularies if asked)."""
+        from rdflib import Graph
+
+        from mlcryst.stores.literals import literal_rewrites
         from mlcryst.stores.terms import ToOx
 
-        store = ox.Store()
+        graph = Graph()
         if vocabularies:
             from mlcryst.builder.graph import load_vocabularies
-            from mlcryst.builder.stream import load_vocabularies_into
 
-            load_vocabularies_into(store, load_vocabularies())
+            graph += load_vocabularies()
+        for triple in triples:
+            graph.add(triple)
         conv = ToOx()
-        store.extend(ox.Quad(conv(s), conv(p), conv(o)) for s, p, o in triples)
-        return cls(store)
+        quads = [ox.Quad(conv(s), conv(p), conv(o)) for s, p, o in graph]
+        store = ox.Store()
+        store.extend(quads)
+        return cls(
+            store, rewrites=literal_rewrites(q.object for q in quads), as_written=lambda: graph
+        )
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -143,11 +188,22 @@ class OxigraphStore(GraphStore):
 
         from mlcryst.shacl.compiled import validation_run
 
+        written = self.as_written()
+        if written is not None:
+            why = (
+                f"the data has literals the store holds in another form ({self.rewrites[0]}): "
+                "checked on the data as written"
+            )
+            return validation_run(self.store, shapes, as_written=(written, why))
         return validation_run(self.store, shapes, jobs=jobs or os.cpu_count() or 1)
 
     def violations(self, run: ValidationRun, shapes: Graph) -> list[Violation]:
         from mlcryst.shacl.compiled import violations
+        from mlcryst.shacl.report import describe_results
 
+        written = self.as_written()
+        if written is not None:
+            return describe_results(written, shapes, run.results)
         return violations(self.store, run.results, shapes, self.prefixes or None)
 
     def serialize(self, fmt: str) -> bytes:

@@ -55,9 +55,11 @@ class RdflibStore(GraphStore):
     @classmethod
     def from_text(cls, text: str, fmt: str = "nt") -> RdflibStore:
         from mlcryst.export.formats import EXPORT_FORMATS, check_formats
+        from mlcryst.stores.literals import rdflib_reads_as_written
 
         check_formats([fmt])
-        return cls(Graph().parse(data=text, format=EXPORT_FORMATS[fmt].rdflib))
+        with rdflib_reads_as_written():
+            return cls(Graph().parse(data=text, format=EXPORT_FORMATS[fmt].rdflib))
 
     def __len__(self) -> int:
         return len(self.graph)

@@ -91,4 +91,4 @@ def to_rdflib(term: Any, *, keep_xsd_string: bool = False) -> Any:
     dtype = term.datatype.value
     if dtype == XSD_STRING and not keep_xsd_string:
         return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(dtype))
+    return Literal(term.value, datatype=URIRef(dtype), normalize=False)
