@@ -525,3 +525,28 @@ def test_paper_labels_on_hover_and_zoomed_in(browser: Any, graph: Graph, tmp_pat
     kinds = dict(g.nodes(data="kind"))
     assert sum(1 for iri in labels if kinds[iri] == "paper") > 1  # its neighbours' too
     assert console_errors(browser) == []
+
+
+def test_grouped_page_lists_what_a_group_holds(browser: Any, graph: Graph, tmp_path: Path) -> None:
+    """The aggregated page (drawn by default above 2500 nodes; here asked for with --group):
+    the note says what was grouped, a click on a group lists its papers, newest first."""
+    from mlcryst.visual.aggregate import aggregated
+
+    page = tmp_path / "grouped.html"
+    result = CliRunner().invoke(main, ["viz", "--group", "--out", str(page)])
+    assert result.exit_code == 0, result.output
+    open_page(browser, page)
+    expected = aggregated(project(graph, "overview"))
+    assert counts(browser)["total"] == expected.number_of_nodes()
+    note = browser.find_element("id", "mlc-note").text
+    assert "80 papers and 425 people are grouped" in note
+    biggest = max(expected.nodes, key=lambda n: expected.nodes[n]["papers"])
+    browser.execute_script("window.mlcryst.select(arguments[0]);", biggest)
+    items = browser.find_elements("css selector", "#mlc-details .mlc-drill li")
+    drill = expected.nodes[biggest]["drill"]
+    assert [i.text for i in items] == [f"{d[0]} ({d[1]})" if d[1] else d[0] for d in drill]
+    heading = browser.find_element("css selector", "#mlc-details p.mlc-h").get_attribute(
+        "textContent"
+    )
+    assert heading == f"Papers, newest first ({len(drill)} of {expected.nodes[biggest]['papers']})"
+    assert console_errors(browser) == []

@@ -130,12 +130,20 @@ def drawing_options(func: F) -> F:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the page here (atomically).",
 )
-def viz(drawing: Drawing, out_file: Path) -> None:
+@click.option(
+    "--group/--no-group",
+    "group",
+    default=None,
+    help="Draw papers and people grouped under what they are tagged with (co-authors: in "
+    "communities), a click listing what a group holds; default: when the view has more than "
+    "2500 nodes, which a browser cannot lay out readably.",
+)
+def viz(drawing: Drawing, out_file: Path, group: bool | None) -> None:
     """Write one self-contained, offline HTML page drawing a network view of the graph."""
     from mlcryst.visual.page import write_page
 
     view, query = drawing.view_and_query()
-    path = write_page(drawing.graph(), out_file, view, query=query)
+    path = write_page(drawing.graph(), out_file, view, query=query, aggregate=group)
     click.echo(f"wrote {path}")
 
 

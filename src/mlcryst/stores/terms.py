@@ -16,6 +16,7 @@ rendering),
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -71,24 +72,40 @@ class ToOx:
         return self.iri(str(term))
 
 
+class ToRdflib:
+    """pyoxigraph terms -> rdflib terms (rdflib imported once, not per term: the network
+    index converts every triple of the graph)."""
+
+    def __init__(self) -> None:
+        from rdflib import BNode, Literal, URIRef
+
+        self.bnode, self.literal, self.uriref = BNode, Literal, URIRef
+
+    def __call__(self, term: Any, keep_xsd_string: bool = False) -> Any:
+        if term is None:
+            return None
+        if isinstance(term, ox.NamedNode):
+            return self.uriref(term.value)
+        if isinstance(term, ox.BlankNode):
+            return self.bnode(term.value)
+        if term.language:
+            return self.literal(term.value, lang=term.language)
+        dtype = term.datatype.value
+        if dtype == XSD_STRING and not keep_xsd_string:
+            return self.literal(term.value)
+        return self.literal(term.value, datatype=self.uriref(dtype), normalize=False)
+
+
+@cache
+def _to_rdflib() -> ToRdflib:
+    return ToRdflib()
+
+
 def to_rdflib(term: Any, *, keep_xsd_string: bool = False) -> Any:
     """A pyoxigraph term as an rdflib term (None stays None).
 
     A plain string (``xsd:string``) becomes a Literal without datatype, as rdflib parses it,
     unless ``keep_xsd_string``: then its datatype stays explicit (as a SPARQL server's results
-    say it; the endpoint tests compare those).
+    say it; the endpoint tests compare those). A typed literal keeps its lexical form.
     """
-    from rdflib import BNode, Literal, URIRef
-
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    dtype = term.datatype.value
-    if dtype == XSD_STRING and not keep_xsd_string:
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(dtype), normalize=False)
+    return _to_rdflib()(term, keep_xsd_string)

@@ -25,10 +25,11 @@ class StoreView:
     """The triple-pattern methods of :class:`rdflib.Graph` over a pyoxigraph Store."""
 
     def __init__(self, store: Any) -> None:
-        from mlcryst.stores.terms import ToOx
+        from mlcryst.stores.terms import ToOx, ToRdflib
 
         self.store = store
         self._to_ox = ToOx()
+        self._to_rdflib = ToRdflib()
 
     def _ox(self, node: Node | None) -> Any:
         import pyoxigraph as ox
@@ -44,8 +45,7 @@ class StoreView:
     ) -> Iterator[tuple[Node, Node, Node]]:
         import pyoxigraph as ox
 
-        from mlcryst.stores.terms import to_rdflib
-
+        to_rdflib = self._to_rdflib
         s, p, o = pattern
         for q in self.store.quads_for_pattern(
             self._ox(s), self._ox(p), self._ox(o), ox.DefaultGraph()

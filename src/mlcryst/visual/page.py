@@ -91,6 +91,7 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("scheme", "Scheme"),
     ("broader", "Broader"),
     ("papers", "Papers"),
+    ("people", "People"),
     ("first_year", "First paper"),
     ("last_year", "Latest paper"),
     ("authors", "Authors"),
@@ -236,7 +237,7 @@ def page_data(g: nx.Graph, hidden_kinds: tuple[str, ...] | None = None) -> dict[
             "iri": data.get("iri", str(n)),
             "label": str(data.get("label", n)),
             "kind": kind,
-            "deg": g.degree(n),
+            "deg": int(data.get("size", g.degree(n))),  # a group: how much it holds
             "info": [
                 [title, str(data[key])]
                 for key, title in FIELDS
@@ -255,6 +256,13 @@ def page_data(g: nx.Graph, hidden_kinds: tuple[str, ...] | None = None) -> dict[
             years += [int(span[0]), int(span[1])]
         if data.get("architecture"):
             item["arch"] = data["architecture"]
+        if "drill" in data:  # a super-node of an aggregated view: what it holds
+            people = "people" in data
+            item["drill"] = {
+                "what": "Members, most papers first" if people else "Papers, newest first",
+                "total": int(data["people"] if people else data.get("papers", 0)),
+                "items": data["drill"],
+            }
         nodes.append(item)
     edges: list[dict[str, Any]] = []
     for u, v, data in g.edges(data=True):
@@ -302,6 +310,7 @@ def page_data(g: nx.Graph, hidden_kinds: tuple[str, ...] | None = None) -> dict[
     ]
     return {
         "view": view,
+        "note": str(g.graph.get("note", "")),
         "kinds": kinds,
         "hiddenKinds": [k for k in hidden if k in counts],
         "years": [min(years), max(years)] if years else None,
@@ -350,10 +359,16 @@ def build_page(
     *,
     query: str | NamedQuery | None = None,
     index: Index | None = None,
+    aggregate: bool | None = None,
 ) -> bytes:
     """The page of ``view`` of a store or an rdflib ``graph`` (``construct`` takes a query),
-    as UTF-8."""
+    as UTF-8. ``aggregate``: draw papers and people grouped (:mod:`mlcryst.visual.aggregate`);
+    None: when the view has more nodes than a page reads well."""
+    from mlcryst.visual.aggregate import aggregated, needs_aggregation
+
     g = project(graph, view, query=query, index=index)
+    if aggregate or (aggregate is None and needs_aggregation(g)):
+        g = aggregated(g)
     return render_page(g).encode("utf-8")
 
 
@@ -364,10 +379,12 @@ def write_page(
     *,
     query: str | NamedQuery | None = None,
     index: Index | None = None,
+    aggregate: bool | None = None,
 ) -> Path:
     """Write the page of ``view`` to ``path`` atomically."""
     from mlcryst.fileio import write_atomic
 
     path = Path(path)
-    write_atomic(path, build_page(graph, view, query=query, index=index))
+    page = build_page(graph, view, query=query, index=index, aggregate=aggregate)
+    write_atomic(path, page)
     return path

@@ -8,6 +8,7 @@
   "use strict";
 
   var DATA = JSON.parse(document.getElementById("mlcryst-data").textContent);
+  if (DATA.note) { document.getElementById("mlc-note").textContent = DATA.note; }
   var $ = function (id) { return document.getElementById(id); };
   var N = DATA.nodes, E = DATA.edges;
   var KIND = {};
@@ -289,6 +290,16 @@
     var box = $("mlc-details");
     box.textContent = "";
     box.appendChild(infoBlock(N[id], true));
+    var drill = N[id].drill;
+    if (drill && drill.items.length) {  /* a group of an aggregated view: what it holds */
+      box.appendChild(el("p", drill.what + " (" + drill.items.length + " of " + drill.total + ")",
+        "mlc-h"));
+      var list = el("ol", null, "mlc-drill");
+      drill.items.forEach(function (d) {
+        list.appendChild(el("li", d[0] + (d[1] ? " (" + d[1] + ")" : "")));
+      });
+      box.appendChild(list);
+    }
   }
 
   function focusNode(id) {
