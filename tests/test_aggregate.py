@@ -104,3 +104,18 @@ def test_the_page_groups_only_large_views(graph: Any, tmp_path: Path) -> None:
     assert "900 papers" in large["note"] and len(large["nodes"]) < PAGE_NODE_LIMIT
     full = data(build_page(store, "overview", aggregate=False))
     assert len(full["nodes"]) == g.number_of_nodes()
+
+
+@pytest.mark.parametrize("view", ["overview", "papers"])
+def test_a_view_built_folded_groups_the_same(graph: Any, view: str) -> None:
+    """Large views are built folded (never holding the papers as nodes): the same groups,
+    members, links and note as grouping the whole view."""
+    whole = aggregated(project(graph, view))
+    folded_view = project(graph, view, fold=True)
+    assert not any(k in ("paper", "author") for _, k in folded_view.nodes(data="kind"))
+    folded = aggregated(folded_view)
+    assert dict(folded.nodes(data=True)) == dict(whole.nodes(data=True))
+    assert {frozenset((u, v)): d for u, v, d in folded.edges(data=True)} == {
+        frozenset((u, v)): d for u, v, d in whole.edges(data=True)
+    }
+    assert folded.graph == whole.graph

@@ -73,19 +73,28 @@ class ToOx:
 
 
 class ToRdflib:
-    """pyoxigraph terms -> rdflib terms (rdflib imported once, not per term: the network
-    index converts every triple of the graph)."""
+    """pyoxigraph terms -> rdflib terms, each IRI made once (rdflib checks every IRI it makes;
+    the network index converts every triple of the graph, most IRIs many times).
 
-    def __init__(self) -> None:
+    Use one for one pass over a graph: it keeps the IRIs it has made."""
+
+    def __init__(self, keep_iris: bool = True) -> None:
         from rdflib import BNode, Literal, URIRef
 
         self.bnode, self.literal, self.uriref = BNode, Literal, URIRef
+        self.iris: dict[str, Any] | None = {} if keep_iris else None
 
     def __call__(self, term: Any, keep_xsd_string: bool = False) -> Any:
         if term is None:
             return None
         if isinstance(term, ox.NamedNode):
-            return self.uriref(term.value)
+            if self.iris is None:
+                return self.uriref(term.value)
+            value = term.value
+            node = self.iris.get(value)
+            if node is None:  # the store holds valid IRIs: rdflib's check is skipped
+                node = self.iris[value] = str.__new__(self.uriref, value)
+            return node
         if isinstance(term, ox.BlankNode):
             return self.bnode(term.value)
         if term.language:
@@ -98,7 +107,7 @@ class ToRdflib:
 
 @cache
 def _to_rdflib() -> ToRdflib:
-    return ToRdflib()
+    return ToRdflib(keep_iris=False)  # shared by every caller: it keeps nothing
 
 
 def to_rdflib(term: Any, *, keep_xsd_string: bool = False) -> Any:

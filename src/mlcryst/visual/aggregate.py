@@ -52,11 +52,23 @@ def needs_aggregation(g: nx.Graph, limit: int = PAGE_NODE_LIMIT) -> bool:
 
 
 def aggregated(g: nx.Graph) -> nx.Graph:
-    """``g`` with papers and people folded into super-nodes (see the module docstring)."""
+    """``g`` with papers and people folded into super-nodes (see the module docstring).
+
+    A view built folded (``project(..., fold=True)``: no paper or author nodes, the member
+    lists in ``g.graph["members"]``) is grouped without ever holding the papers as nodes."""
+    if "members" in g.graph:
+        folded = g.graph["folded"]
+        return _grouped(g, g.graph["members"], folded.get("paper", 0), folded.get("author", 0))
     kinds = Counter(k for _, k in g.nodes(data="kind"))
     if kinds.get("paper"):
         return _by_tags(g)
     return _by_community(g)
+
+
+def too_many_to_draw(papers: int, people: int, limit: int = PAGE_NODE_LIMIT) -> bool:
+    """Whether a view with at least this many papers and people needs grouping (decided before
+    the view is built, so a large one can be built folded)."""
+    return papers + people > limit
 
 
 def _entry(g: nx.Graph, n: Any) -> tuple[str, int | None, str]:
@@ -71,39 +83,54 @@ def _newest(entries: list[tuple[str, int | None, str]]) -> list[list[Any]]:
 
 
 def _by_tags(g: nx.Graph) -> nx.Graph:
+    """The members of each kept node from the paper nodes of ``g``, then :func:`_grouped`."""
+    keep = {n for n, k in g.nodes(data="kind") if k not in FOLDED}
+    papers = [n for n, k in g.nodes(data="kind") if k == "paper"]
+    people = sum(1 for _, k in g.nodes(data="kind") if k == "author")
+    members: dict[Any, list[tuple[str, int | None, str]]] = defaultdict(list)
+    for p in papers:
+        entry = _entry(g, p)
+        for m in g[p]:
+            if m in keep:
+                members[m].append(entry)
+    return _grouped(g.subgraph(keep), members, len(papers), people)
+
+
+def _grouped(
+    g: nx.Graph, members: dict[Any, list[tuple[str, int | None, str]]], papers: int, people: int
+) -> nx.Graph:
+    """The super-node graph: ``g``'s nodes (none of them papers or people) with their member
+    papers, ``g``'s own edges, and each node's strongest links by shared papers."""
     import networkx as nx
 
     out = nx.Graph()
     view = str(g.graph.get("view", ""))
-    kept = [n for n, k in g.nodes(data="kind") if k not in FOLDED]
-    papers = [n for n, k in g.nodes(data="kind") if k == "paper"]
-    people = sum(1 for _, k in g.nodes(data="kind") if k == "author")
-    out.graph.update(g.graph)
+    out.graph.update({k: v for k, v in g.graph.items() if k not in ("members", "folded")})
     out.graph.update(
         aggregated=True,
         title=f"{g.graph.get('title', view)}: grouped",
         note=(
-            f"{len(papers):,} papers"
+            f"{papers:,} papers"
             + (f" and {people:,} people" if people else "")
             + " are grouped under what they are tagged with and published in; "
             f"lines: each group's {STRONGEST} strongest links by shared papers; "
             "click a node for its papers, newest first."
         ),
     )
-    keep = set(kept)
-    members: dict[Any, list[tuple[str, int | None, str]]] = defaultdict(list)
+    keep = {n for n, k in g.nodes(data="kind") if k not in FOLDED}
+    of_paper: dict[str, list[Any]] = defaultdict(list)
+    for n, entries in members.items():
+        if n in keep:
+            for e in entries:
+                of_paper[e[2]].append(n)
     shared: Counter[tuple[Any, Any]] = Counter()
-    for p in papers:
-        around = sorted((m for m in g[p] if m in keep), key=str)
-        entry = _entry(g, p)
-        for m in around:
-            members[m].append(entry)
-        for a, b in combinations(around, 2):
+    for around in of_paper.values():
+        for a, b in combinations(sorted(set(around), key=str), 2):
             shared[a, b] += 1
-    for n in sorted(kept, key=str):
+    for n in sorted(keep, key=str):
         data = dict(g.nodes[n])
         data["papers"] = len(members.get(n, ())) or data.get("papers", 0)
-        data["drill"] = _newest(members.get(n, []))
+        data["drill"] = _newest(list(members.get(n, [])))
         data["size"] = data["papers"]
         out.add_node(n, **data)
     for u, v, data in g.edges(data=True):  # the view's own edges between kept nodes

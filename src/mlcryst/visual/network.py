@@ -131,9 +131,12 @@ def project(
     *,
     query: str | NamedQuery | None = None,
     index: Index | None = None,
+    fold: bool = False,
 ) -> nx.Graph:
     """The networkx graph of ``view`` (one of :data:`VIEWS`) of a store (or an rdflib Graph);
-    ``construct`` needs ``query``."""
+    ``construct`` needs ``query``. ``fold``: the ``overview`` and ``papers`` views without
+    paper and author nodes, each other node listing its papers (:func:`papers_view`), for
+    :func:`mlcryst.visual.aggregate.aggregated`; other views ignore it."""
     from mlcryst.stores.registry import as_store
 
     store = as_store(graph)
@@ -151,13 +154,12 @@ def project(
             "the graph has no papers (nothing with mlc:problemStatement, "
             "mlc:usesMethod or mlc:addressesProblem): nothing to draw"
         )
-    builders = {
-        "overview": overview_view,
-        "papers": papers_view,
-        "coauthors": coauthor_view,
-        "cooccurrence": cooccurrence_view,
-    }
-    g = builders[view](idx)
+    if view == "overview":
+        g = overview_view(idx, fold)
+    elif view == "papers":
+        g = papers_view(idx, fold)
+    else:
+        g = coauthor_view(idx) if view == "coauthors" else cooccurrence_view(idx)
     if g.number_of_nodes() == 0:
         raise QueryError(f"the {view} view of this graph is empty: nothing to draw")
     return g

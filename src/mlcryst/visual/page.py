@@ -364,10 +364,17 @@ def build_page(
     """The page of ``view`` of a store or an rdflib ``graph`` (``construct`` takes a query),
     as UTF-8. ``aggregate``: draw papers and people grouped (:mod:`mlcryst.visual.aggregate`);
     None: when the view has more nodes than a page reads well."""
-    from mlcryst.visual.aggregate import aggregated, needs_aggregation
+    from mlcryst.stores.registry import as_store
+    from mlcryst.visual.aggregate import aggregated, needs_aggregation, too_many_to_draw
+    from mlcryst.visual.network import index_graph
 
-    g = project(graph, view, query=query, index=index)
-    if aggregate or (aggregate is None and needs_aggregation(g)):
+    fold = False
+    if view in ("overview", "papers") and aggregate is not False:  # large: never drawn whole
+        index = index or index_graph(as_store(graph).view())
+        people = {a for p in index.papers.values() for a in p.authors} if view == "overview" else ()
+        fold = bool(aggregate) or too_many_to_draw(len(index.papers), len(people))
+    g = project(graph, view, query=query, index=index, fold=fold)
+    if fold or aggregate or (aggregate is None and needs_aggregation(g)):
         g = aggregated(g)
     return render_page(g).encode("utf-8")
 

@@ -103,26 +103,61 @@ def _paper_counts(idx: Index) -> dict[URIRef, int]:
     return counts
 
 
-def papers_view(idx: Index) -> nx.Graph:
-    """Papers, the methods and problems they are tagged with, and those tags as edges."""
+def _entry(p: Paper) -> tuple[str, int | None, str]:
+    """A paper as a group lists it: label, year, IRI."""
+    return (p.label, p.year, str(p.iri))
+
+
+def _paper_edge(
+    g: nx.Graph, p: Paper, to: Node, relation: str, members: dict[str, list[Any]] | None
+) -> None:
+    """The edge from paper ``p`` to ``to``; in a folded view (``members`` given) ``p`` is
+    listed under ``to`` instead."""
+    if members is None:
+        _edge(g, p.iri, to, relation)
+    else:
+        members[str(to)].append(_entry(p))
+
+
+def _fold(g: nx.Graph, fold: bool) -> dict[str, list[Any]] | None:
+    """The member lists of a folded view (kept in ``g.graph["members"]``), or None."""
+    if not fold:
+        return None
+    members: dict[str, list[Any]] = defaultdict(list)
+    g.graph["members"] = members
+    return members
+
+
+def papers_view(idx: Index, fold: bool = False) -> nx.Graph:
+    """Papers, the methods and problems they are tagged with, and those tags as edges.
+
+    ``fold``: no paper nodes; each concept lists its papers in ``g.graph["members"]`` (for
+    :mod:`mlcryst.visual.aggregate`, which draws large views grouped)."""
     g = _new_graph("papers", "Papers, methods and problems")
+    members = _fold(g, fold)
+    if fold:
+        g.graph["folded"] = {"paper": len(idx.papers)}
     counts = _paper_counts(idx)
     papers = idx.papers_sorted()
-    for p in papers:
-        _add_paper(g, idx, p)
+    if not fold:
+        for p in papers:
+            _add_paper(g, idx, p)
     for c in sorted({c for p in papers for c in (*p.methods, *p.problems)}):
         _add_concept(g, idx, c, counts[c])
     for p in papers:
         for m in p.methods:
-            _edge(g, p.iri, m, "uses_method")
+            _paper_edge(g, p, m, "uses_method", members)
         for m in p.problems:
-            _edge(g, p.iri, m, "addresses_problem")
+            _paper_edge(g, p, m, "addresses_problem", members)
     return g
 
 
-def overview_view(idx: Index) -> nx.Graph:
-    """The papers view plus authors, journals, databases, software and the broader chains."""
-    g = papers_view(idx)
+def overview_view(idx: Index, fold: bool = False) -> nx.Graph:
+    """The papers view plus authors, journals, databases, software and the broader chains.
+
+    ``fold``: no paper or author nodes (as :func:`papers_view`)."""
+    g = papers_view(idx, fold)
+    members: dict[str, list[Any]] | None = g.graph.get("members")
     g.graph.update(view="overview", title="Papers, people, journals, methods and problems")
     counts = _paper_counts(idx)
     papers = idx.papers_sorted()
@@ -135,23 +170,29 @@ def overview_view(idx: Index) -> nx.Graph:
         for b in idx.concepts[c].broader if c in idx.concepts else ():
             if str(b) in g:
                 g.add_edge(str(c), str(b), relation="broader", weight=1, narrower=str(c))
+    people: set[URIRef] = set()
     for p in papers:
         if p.journal is not None:
             if str(p.journal) not in g:
                 _add_other(g, idx, p.journal, papers=counts[p.journal])
-            _edge(g, p.iri, p.journal, "published_in")
+            _paper_edge(g, p, p.journal, "published_in", members)
         for a in p.authors:
+            if members is not None:
+                people.add(a)
+                continue
             if str(a) not in g:
                 _add_other(g, idx, a, papers=counts[a])
             _edge(g, a, p.iri, "author_of")
         for d in p.databases:
             if str(d) not in g:
                 _add_other(g, idx, d, papers=counts[d])
-            _edge(g, p.iri, d, "cites_as_data_source")
+            _paper_edge(g, p, d, "cites_as_data_source", members)
         for s in p.software:
             if str(s) not in g:
                 _add_other(g, idx, s, papers=counts[s])
-            _edge(g, p.iri, s, "uses_software")
+            _paper_edge(g, p, s, "uses_software", members)
+    if members is not None:
+        g.graph["folded"] = {"paper": len(idx.papers), "author": len(people)}
     for s in sorted(idx.implements):
         if str(s) in g:
             for m in idx.implements[s]:
