@@ -1,4 +1,8 @@
-"""The Oxigraph store: the graph in an in-memory ``pyoxigraph.Store``, for large graphs.
+"""The Oxigraph store: the graph in a ``pyoxigraph.Store``, for large graphs.
+
+Three ways to open one: build it (in memory) from records or a data folder, read an RDF file,
+or open a persisted store read-only (:meth:`OxigraphStore.open_persisted`; the cache of built
+graphs, :mod:`mlcryst.stores.cache`, keeps every graph so, and ``from_data``/``from_file`` use it).
 
 At the scale of the whole literature rdflib's in-memory store, SPARQL engine and serialisers
 are 10-1000x slower than Oxigraph's (docs/benchmarks.md). This implementation of
@@ -76,9 +80,25 @@ class OxigraphStore(GraphStore):
 
     @classmethod
     def from_file(cls, path: Path | str) -> OxigraphStore:
+        """The graph of an RDF file: its persisted store when the file has not changed since
+        it was last read (:mod:`mlcryst.stores.cache`), else read safely (and persisted)."""
+        from mlcryst.stores.cache import cached_file_store
         from mlcryst.stores.files import declared_prefixes, read_oxigraph
 
-        return cls(read_oxigraph(path), declared_prefixes(path))
+        def read() -> tuple[ox.Store, dict[str, str]]:
+            return read_oxigraph(path), declared_prefixes(path)
+
+        return cls(*cached_file_store(path, read))
+
+    @classmethod
+    def open_persisted(cls, path: Path | str) -> OxigraphStore | None:
+        """The graph persisted at ``path`` (:func:`mlcryst.stores.cache.persist`), opened
+        read-only in milliseconds whatever its size; None when there is no complete store of
+        this version there (a broken one is removed, to be rebuilt)."""
+        from mlcryst.stores.cache import open_persisted
+
+        found = open_persisted(path)
+        return None if found is None else cls(*found)
 
     @classmethod
     def from_text(cls, text: str, fmt: str = "nt") -> OxigraphStore:
