@@ -161,3 +161,24 @@ def test_same_answers_on_the_persisted_store(xdg: Path) -> None:
         want = sorted(repr(r) for r in built.query(q).rows())
         got = sorted(repr(r) for r in persisted.query(q).rows())
         assert got == want, q.name
+
+
+def test_a_cold_query_imports_no_rdflib(xdg: Path) -> None:
+    """`mlcryst query NAME` on a persisted store answers without importing rdflib or pyyaml's
+    parser in the calling process (the cold start is Python's, the store's open and the query)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from mlcryst.cli.main import main\n"
+        "main(['query', 'papers-per-year'], standalone_mode=False)\n"
+        "print(sorted(m for m in ('rdflib', 'pyshacl') if m in sys.modules))\n"
+    )
+    env = dict(os.environ, XDG_CACHE_HOME=str(xdg.parent))
+    for _ in range(2):  # the first builds the store
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+    assert done.stdout.splitlines()[-1] == "[]", done.stdout
+    assert "2024" in done.stdout

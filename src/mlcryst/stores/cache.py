@@ -78,7 +78,7 @@ def cache_key(
     """A hash of everything the built graph depends on: data, vocabularies, code, base."""
     from mlcryst.limits import budgets
     from mlcryst.load.yamlio import read_data_file
-    from mlcryst.namespaces import DEFAULT_BASE
+    from mlcryst.prefixes import DEFAULT_BASE
     from mlcryst.resources import default_data_dir, resource_dir
 
     h = _code_hash()
@@ -251,16 +251,20 @@ def cached_store(
 ) -> ox.Store:
     """The Store of the graph built from ``data_dir``: the persisted one when it is there
     (read-only), else built (and persisted, unless ``MLCRYST_NO_CACHE`` is set)."""
-    from mlcryst.builder.graph import load_vocabularies
-    from mlcryst.builder.stream import build_store
+
+    def build() -> ox.Store:
+        from mlcryst.builder.graph import load_vocabularies
+        from mlcryst.builder.stream import build_store
+
+        return build_store(data_dir, base, load_vocabularies(ontology_dir))
 
     if not enabled():
-        return build_store(data_dir, base, load_vocabularies(ontology_dir))
+        return build()
     key = cache_key(data_dir, base, ontology_dir)
     found = open_persisted(store_path(key))
     if found is not None:
         return found[0]
-    store = build_store(data_dir, base, load_vocabularies(ontology_dir))
+    store = build()
     _persist_quietly(copy_from(store), key)
     return store
 
