@@ -32,6 +32,21 @@ def graph(dataset: Dataset) -> Graph:
     return build_graph(dataset)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The cache of built graphs and query verdicts in a folder of the session's own, never the
+    developer's ``~/.cache`` (a test may still point ``XDG_CACHE_HOME`` elsewhere)."""
+    import os
+
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A writable copy of the shipped data folder, for corrupting in tests."""

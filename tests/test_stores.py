@@ -215,7 +215,7 @@ def test_cli_same_output_on_both_stores(
         ]
         assert all(r.exit_code == 0 for r in outputs), outputs[0].output
         assert outputs[0].stdout == outputs[1].stdout
-    cached = list((tmp_path / "mlcryst").glob("graph-*.nt"))
+    cached = list((tmp_path / "mlcryst").glob("store-*/mlcryst-store.json"))
     assert len(cached) == 1  # the built graph is cached for the next cold start
 
 

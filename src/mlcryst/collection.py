@@ -118,10 +118,11 @@ def read_collection(root: Path) -> Collection:
         )
     base = table.get("base")
     if base is not None:
-        from mlcryst.builder.iris import iri_problem
+        from mlcryst.iri_syntax import iri_problem
+        from mlcryst.prefixes import DEFAULT_BASE
 
         base = _text(base, "base", path)
-        problem = iri_problem(base)
+        problem = None if base == DEFAULT_BASE else iri_problem(base)  # the default is valid
         if problem or not re.match(r"^https?://", base) or not base.endswith(("/", "#")):
             raise DataError(
                 f"base {base!r} must be an absolute http(s) IRI ending in / or #"

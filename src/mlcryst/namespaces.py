@@ -5,10 +5,7 @@ from __future__ import annotations
 from rdflib import Namespace
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from mlcryst.prefixes import PREFIXES
-
-#: Default base of the IRIs minted for data (papers, people, journals, ...).
-DEFAULT_BASE = "https://w3id.org/mlcryst/"
+from mlcryst.prefixes import DEFAULT_BASE, PREFIXES
 
 MLC = Namespace(PREFIXES["mlc"])
 MLM = Namespace(PREFIXES["mlm"])

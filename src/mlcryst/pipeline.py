@@ -56,8 +56,10 @@ def build(
 
     ``out_dir`` is replaced as one set (:class:`~mlcryst.fileio.OutputSet`): after any failure,
     Ctrl-C or kill it holds the complete previous outputs or the complete new ones, and files of
-    the user's own in it are kept. It is claimed before the long work starts, so that an
-    unusable folder fails at once.
+    the user's own in it are kept. The graph is also kept in the cache of built graphs as an
+    on-disk Oxigraph store (:mod:`mlcryst.stores.cache`), which ``mlcryst query`` on the same
+    data opens read-only instead of building again. It is claimed before the long work starts,
+    so that an unusable folder fails at once.
     """
     import contextlib
 
@@ -90,7 +92,8 @@ def _build(
 
     collection = collection or Collection.shipped()
     shapes_graph = _shapes(shapes, collection)  # bad shapes fail first
-    ds = load_dataset(data_dir if data_dir is not None else collection.data_dir)
+    data = Path(data_dir) if data_dir is not None else collection.data_dir
+    ds = load_dataset(data)
     base = base or collection.base
     vocabularies = load_vocabularies(collection.ontology_dir)
     tags = tag_dataset(ds, vocabulary_from_graph(vocabularies))
@@ -104,6 +107,10 @@ def _build(
     report.written = graph.write_outputs(output.path, formats)
     if visuals:
         report.written += write_visuals(graph, output.path)
+    from mlcryst.stores.cache import persist_graph
+
+    # what `mlcryst query` on the same data opens next, read-only, without building again
+    persist_graph(graph, data, base, collection.ontology_dir)
     return report
 
 

@@ -25,6 +25,9 @@ import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
 
+#: Default base of the IRIs minted for data (papers, people, journals, ...).
+DEFAULT_BASE = "https://w3id.org/mlcryst/"
+
 #: prefix -> namespace: serialisation, the JSON-LD context, queries, tables and ``--param``
 PREFIXES: Mapping[str, str] = MappingProxyType(
     {

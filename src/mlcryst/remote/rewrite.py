@@ -39,7 +39,7 @@ _ESCAPES = {
 def check_iri(iri: str, what: str = "IRI") -> str:
     """``iri`` if it is an absolute IRI (RFC 3987, as the data's and ``--param``'s IRIs are
     checked) that can be written as ``<iri>``; else QueryError."""
-    from mlcryst.builder.iris import iri_problem
+    from mlcryst.iri_syntax import iri_problem
 
     problem = iri_problem(iri)
     if problem:

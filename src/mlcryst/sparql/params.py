@@ -49,7 +49,7 @@ class Param:
 
 def parse_params(items: Iterable[str]) -> dict[str, Param]:
     """``NAME=VALUE`` items as :class:`Param` values; :class:`UsageError` on a bad one."""
-    from mlcryst.builder.iris import iri_problem
+    from mlcryst.iri_syntax import iri_problem
     from mlcryst.prefixes import CONVERTER
 
     out: dict[str, Param] = {}

@@ -1,4 +1,8 @@
-"""The Oxigraph store: the graph in an in-memory ``pyoxigraph.Store``, for large graphs.
+"""The Oxigraph store: the graph in a ``pyoxigraph.Store``, for large graphs.
+
+Three ways to open one: build it (in memory) from records or a data folder, read an RDF file,
+or open a persisted store read-only (:meth:`OxigraphStore.open_persisted`; the cache of built
+graphs, :mod:`mlcryst.stores.cache`, keeps every graph so, and ``from_data``/``from_file`` use it).
 
 At the scale of the whole literature rdflib's in-memory store, SPARQL engine and serialisers
 are 10-1000x slower than Oxigraph's (docs/benchmarks.md). This implementation of
@@ -63,8 +67,15 @@ class OxigraphStore(GraphStore):
     def as_written(self) -> Graph | None:
         """The data as written, when the store holds some of its literals in another form
         (read once); None when the store holds the data exactly."""
-        if not self.rewrites or self._as_written is None:
+        if not self.rewrites:
             return None
+        if self._as_written is None:
+            from mlcryst.errors import DataError
+
+            raise DataError(
+                f"the store holds literals in another form than written ({self.rewrites[0]}) "
+                "and the data as written is not at hand: validate the graph file itself"
+            )
         if self._written is None:
             self._written = self._as_written()
         return self._written
@@ -99,15 +110,32 @@ class OxigraphStore(GraphStore):
 
     @classmethod
     def from_file(cls, path: Path | str) -> OxigraphStore:
+        """The graph of an RDF file: its persisted store when the file has not changed since
+        it was last read (:mod:`mlcryst.stores.cache`), else read safely (and persisted). The
+        literals of the file the store holds in another form are kept with it
+        (:mod:`mlcryst.stores.literals`)."""
+        from mlcryst.stores.cache import cached_file_store
         from mlcryst.stores.files import declared_prefixes, read_oxigraph_checked, read_rdflib
 
-        store, rewritten = read_oxigraph_checked(path)
-        return cls(
-            store,
-            declared_prefixes(path),
-            rewrites=rewritten,
-            as_written=lambda: read_rdflib(path),
-        )
+        def read() -> tuple[ox.Store, dict[str, str], list[Rewrite]]:
+            store, rewritten = read_oxigraph_checked(path)
+            return store, declared_prefixes(path), rewritten
+
+        store, prefixes, rewritten = cached_file_store(path, read)
+        return cls(store, prefixes, rewrites=rewritten, as_written=lambda: read_rdflib(path))
+
+    @classmethod
+    def open_persisted(cls, path: Path | str) -> OxigraphStore | None:
+        """The graph persisted at ``path`` (:func:`mlcryst.stores.cache.persist`), opened
+        read-only in milliseconds whatever its size; None when there is no complete store of
+        this version there (a broken one is removed, to be rebuilt)."""
+        from mlcryst.stores.cache import open_persisted
+
+        found = open_persisted(path)
+        if found is None:
+            return None
+        store, prefixes, rewritten = found
+        return cls(store, prefixes, rewrites=rewritten)
 
     @classmethod
     def from_text(cls, text: str, fmt: str = "nt") -> OxigraphStore:

@@ -102,7 +102,8 @@ def open_store(
 
     collection = collection or Collection.shipped()
     data = Path(data_dir) if data_dir is not None else collection.data_dir
-    cls = store_class(resolve(store, papers=count_papers(data)))
+    papers = count_papers(data) if store == "auto" else None  # read only when it decides
+    cls = store_class(resolve(store, papers=papers))
     return cls.from_data(data, base or collection.base, collection.ontology_dir)
 
 
