@@ -84,6 +84,7 @@ class People:
                 for form in (p.name, *(v.form for v in p.variants)):
                     self.by_form[form] = p.id
         self.default_ids: dict[str, str] = {}  # slug -> the printed name that claimed it
+        self.slugs: dict[str, str] = {}  # printed name -> its slug, for this load only
 
     def resolve(
         self, name: str, explicit: str | None, rec: Fields, key: str, line: int | None = None
@@ -99,7 +100,9 @@ class People:
             return explicit
         if name in self.by_form:
             return self.by_form[name]
-        pid = slug(name)
+        pid = self.slugs.get(name)
+        if pid is None:
+            pid = self.slugs[name] = slug(name)
         if not pid:
             rec.error(key, f"cannot derive an id from the name {name!r}", line)
             return None

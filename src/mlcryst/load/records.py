@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 # Letters that NFKD does not decompose into a base letter plus accents.
 _TRANSLIT = str.maketrans(
@@ -34,9 +33,11 @@ _TRANSLIT = str.maketrans(
 )
 
 
-@lru_cache(maxsize=1 << 17)
 def slug(text: str) -> str:
-    """A readable, ASCII, hyphenated IRI segment derived from ``text``."""
+    """A readable, ASCII, hyphenated IRI segment derived from ``text``.
+
+    Not cached here: a process-wide cache would keep the names of every collection it ever
+    loaded (callers that slug many names keep a cache for one load)."""
     ascii_text = unicodedata.normalize("NFKD", text.translate(_TRANSLIT))
     ascii_text = "".join(c for c in ascii_text if not unicodedata.combining(c))
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
