@@ -173,7 +173,8 @@ def orcid_of(value: Any) -> str | None:
 
 def read_works(path: Path, fmt: str | None = None) -> tuple[list[Work], list[DataError]]:
     """Read ``path`` (format from ``fmt``, else the suffix, else the content)."""
-    from mlcryst.load.yamlio import decode, read_data_file
+    from mlcryst.load.datafile import read_data_file
+    from mlcryst.load.yamlio import decode
 
     name = str(path)
     text = decode(read_data_file(path, name, budgets().data_file_bytes), name)

@@ -17,6 +17,7 @@ urn:a  x
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,17 +55,27 @@ class OxResult:
 
 
 def _fingerprint() -> str:
-    """What a remembered verdict depends on: the guard's code and the readers' versions."""
-    from importlib.metadata import PackageNotFoundError, version
+    """What a remembered verdict depends on: the guard's code and the readers' versions (of
+    rdflib and pyparsing: the stamp of their installed files, found without importing them or
+    reading package metadata, which would cost a cold query tens of milliseconds)."""
+    from importlib.util import find_spec
 
+    from mlcryst import __version__
     from mlcryst.sparql import guard as sparql_guard
 
-    parts = [hashlib.sha256(Path(sparql_guard.__file__).read_bytes()).hexdigest(), ox.__version__]
-    for dist in ("mlcryst", "rdflib", "pyparsing"):
+    parts = [
+        hashlib.sha256(Path(sparql_guard.__file__).read_bytes()).hexdigest(),
+        ox.__version__,
+        f"mlcryst={__version__}",
+    ]
+    for dist in ("rdflib", "pyparsing"):
+        spec = find_spec(dist)
+        origin = spec.origin if spec is not None else None
         try:
-            parts.append(f"{dist}={version(dist)}")
-        except PackageNotFoundError:
-            parts.append(f"{dist}=?")
+            st = os.stat(origin) if origin else None
+        except OSError:
+            st = None
+        parts.append(f"{dist}={origin}:{st.st_size}:{st.st_mtime_ns}" if st else f"{dist}=?")
     return "\0".join(parts)
 
 

@@ -53,21 +53,18 @@ def enabled() -> bool:
 
 
 def _code_hash() -> Any:
-    """A hash started with the package's version and source, Oxigraph's version and the
-    reading budgets."""
+    """A hash started with the package's version, its source files' stamps (path, size,
+    modification time), Oxigraph's version and the reading budgets."""
     from mlcryst import __version__
     from mlcryst.limits import budgets
-    from mlcryst.load.yamlio import read_data_file
 
     b = budgets()  # a file read under a larger budget is read again under a smaller one
     read = (b.data_file_bytes, b.yaml_depth, b.graph_file_bytes, b.graph_depth)
     h = hashlib.sha256(f"{__version__}\0{ox.__version__}\0{LAYOUT}\0{read}\0".encode())
     here = Path(__file__).resolve().parent.parent  # the whole package: any code change counts
-    limit = b.data_file_bytes
-    for path in sorted(here.rglob("*.py")):
-        h.update(str(path.relative_to(here)).encode() + b"\0")
-        h.update(read_data_file(path, str(path), limit))
-        h.update(b"\0")
+    for path in sorted(here.rglob("*.py")):  # by stamp, as Python's own bytecode cache does
+        st = path.stat()
+        h.update(f"{path.relative_to(here)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     return h
 
 
@@ -78,7 +75,7 @@ def cache_key(
 ) -> str:
     """A hash of everything the built graph depends on: data, vocabularies, code, base."""
     from mlcryst.limits import budgets
-    from mlcryst.load.yamlio import read_data_file
+    from mlcryst.load.datafile import read_data_file
     from mlcryst.prefixes import DEFAULT_BASE
     from mlcryst.resources import default_data_dir, resource_dir
 

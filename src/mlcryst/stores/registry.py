@@ -74,7 +74,7 @@ def count_papers(data_dir: Path | str | None) -> int:
     """A cheap estimate of the number of papers in a data folder (records in papers.yaml)."""
     from mlcryst.errors import DataError
     from mlcryst.limits import budgets
-    from mlcryst.load.yamlio import read_data_file
+    from mlcryst.load.datafile import read_data_file
     from mlcryst.resources import default_data_dir
 
     path = Path(data_dir or default_data_dir()) / "papers.yaml"
