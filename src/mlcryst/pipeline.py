@@ -110,7 +110,8 @@ def _build(
     from mlcryst.stores.cache import persist_graph
 
     # what `mlcryst query` on the same data opens next, read-only, without building again
-    persist_graph(graph, data, base, collection.ontology_dir)
+    nt = next((p for p in report.written if p.name == "mlcryst.nt"), None)
+    persist_graph(graph, data, base, collection.ontology_dir, nt)
     return report
 
 

