@@ -130,11 +130,15 @@ def test_no_cache_means_no_store(xdg: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_only_the_most_recent_stores_are_kept(xdg: Path) -> None:
     source = OxigraphStore.from_text('<urn:a> <urn:p> "x" .', "nt")
+    legacy = cache.cache_dir() / ("graph-" + "f" * 32 + ".nt")  # an earlier version's cache
+    legacy.parent.mkdir(parents=True, exist_ok=True)
+    legacy.write_bytes(b'<urn:a> <urn:p> "x" .\n')
     paths = []
     for i in range(cache.KEEP + 2):
         paths.append(cache.persist(cache.copy_from(source.store), cache.store_path(f"{i}" * 32)))
         os.utime(paths[-1] / cache.MARKER, (1000 + i, 1000 + i))
     assert _stores(xdg) == sorted(paths[-cache.KEEP :])
+    assert not legacy.exists()
 
 
 def test_build_leaves_the_store_query_opens(

@@ -228,6 +228,9 @@ def _evict(keep: Path) -> None:
     for _, p in sorted(stores, reverse=True)[KEEP:]:
         _remove(p)
     day = time.time() - 86400
+    for p in folder.glob("graph-*.nt"):  # the N-Triples cache of earlier versions
+        with contextlib.suppress(OSError):
+            p.unlink()
     for p in [*folder.glob(".store-*.tmp"), *folder.glob(".gone-store-*")]:
         with contextlib.suppress(OSError):
             if p.stat().st_mtime < day:  # left behind by a killed process
