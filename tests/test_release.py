@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 from rdflib import Graph, Literal, URIRef
-from rdflib.compare import isomorphic
 
 from mlcryst.cli.main import main
 from mlcryst.collection import init_collection, read_collection
 from mlcryst.publish.release import check_version, previous_release, write_release
+
+from .rdfcompare import isomorphic
 
 pytestmark = pytest.mark.slow
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.collection import Collection
-from rdflib.compare import isomorphic
 
 from mlcryst.cli.main import main
 from mlcryst.publish.site import write_site
 
+from .rdfcompare import isomorphic
 from .sitecheck import BASE, RDF_SUFFIXES, document_of, kinds, minted, own_triples, read
 
 
