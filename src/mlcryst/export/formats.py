@@ -32,6 +32,8 @@ class OutputFormat:
     media_type: str
     #: the name of the syntax in rdflib (and in :data:`mlcryst.stores.files.FORMATS`)
     rdflib: str
+    #: what people call the syntax (links to a page's descriptions)
+    label: str
 
     def file_name(self, stem: str = "mlcryst") -> str:
         return f"{stem}.{self.suffix}"
@@ -41,10 +43,10 @@ class OutputFormat:
 EXPORT_FORMATS: dict[str, OutputFormat] = {
     f.name: f
     for f in (
-        OutputFormat("turtle", "ttl", "text/turtle", "turtle"),
-        OutputFormat("nt", "nt", "application/n-triples", "nt"),
-        OutputFormat("jsonld", "jsonld", "application/ld+json", "json-ld"),
-        OutputFormat("xml", "rdf", "application/rdf+xml", "xml"),
+        OutputFormat("turtle", "ttl", "text/turtle", "turtle", "Turtle"),
+        OutputFormat("nt", "nt", "application/n-triples", "nt", "N-Triples"),
+        OutputFormat("jsonld", "jsonld", "application/ld+json", "json-ld", "JSON-LD"),
+        OutputFormat("xml", "rdf", "application/rdf+xml", "xml", "RDF/XML"),
     )
 }
 #: the formats ``mlcryst build`` writes

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-#: (suffix, media type, Accept pattern) in the order they are tried
-RDF_TYPES: tuple[tuple[str, str, str], ...] = (
-    ("ttl", "text/turtle", "text/turtle"),
-    ("nt", "application/n-triples", "application/n-triples"),
-    ("jsonld", "application/ld+json", "application/ld\\+json"),
-    ("rdf", "application/rdf+xml", "application/rdf\\+xml"),
+from mlcryst.export.formats import EXPORT_FORMATS
+
+#: (suffix, media type, Accept pattern) in the order they are tried: every syntax mlcryst
+#: writes (:data:`~mlcryst.export.formats.EXPORT_FORMATS`), "+" escaped in the pattern
+RDF_TYPES: tuple[tuple[str, str, str], ...] = tuple(
+    (f.suffix, f.media_type, f.media_type.replace("+", "\\+")) for f in EXPORT_FORMATS.values()
 )
 
 

@@ -22,6 +22,7 @@ import posixpath
 from collections.abc import Iterable
 
 from mlcryst import __version__
+from mlcryst.export.formats import EXPORT_FORMATS
 
 
 def esc(text: object) -> str:
@@ -79,11 +80,10 @@ NAV = (
     ("sparql/", "SPARQL"),
 )
 
-ALTERNATES = (
-    ("ttl", "text/turtle", "Turtle"),
-    ("nt", "application/n-triples", "N-Triples"),
-    ("jsonld", "application/ld+json", "JSON-LD"),
-    ("rdf", "application/rdf+xml", "RDF/XML"),
+#: (suffix, media type, label) of the descriptions beside every page: every syntax mlcryst
+#: writes (:data:`~mlcryst.export.formats.EXPORT_FORMATS`)
+ALTERNATES: tuple[tuple[str, str, str], ...] = tuple(
+    (f.suffix, f.media_type, f.label) for f in EXPORT_FORMATS.values()
 )
 
 

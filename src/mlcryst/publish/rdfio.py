@@ -195,10 +195,6 @@ def _xml_property(name: str, term: Any) -> str:
     return f"<{name}{attr}>{_xml_escape(term.value)}</{name}>"
 
 
-#: suffix -> (media type, writer) of the files beside every page
-WRITERS = {
-    "ttl": ("text/turtle", turtle),
-    "nt": ("application/n-triples", ntriples),
-    "jsonld": ("application/ld+json", jsonld),
-    "rdf": ("application/rdf+xml", rdfxml),
-}
+#: suffix -> writer of the files beside every page (suffixes and media types:
+#: :data:`mlcryst.export.formats.EXPORT_FORMATS`)
+WRITERS = {"ttl": turtle, "nt": ntriples, "jsonld": jsonld, "rdf": rdfxml}

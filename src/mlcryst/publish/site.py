@@ -140,7 +140,7 @@ def site_files(
     for path in sorted(found.documents):
         triples = found.description(path) + void_of.get(path, [])
         folder = path.rstrip("/") + "/" if path else ""
-        for suffix, (_media, writer) in rdfio.WRITERS.items():
+        for suffix, writer in rdfio.WRITERS.items():
             yield f"{folder}index.{suffix}", writer(triples)
         html = pages.resource_page(site, path, found.documents[path])
         if path == "dataset":
