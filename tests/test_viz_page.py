@@ -178,6 +178,15 @@ def open_page(driver: Any, path: Path) -> None:
     )
 
 
+def open_overview(driver: Any, graph: Graph, tmp_path: Path) -> nx.Graph:
+    """The overview view of ``graph``, its page written under ``tmp_path`` and opened."""
+    g = project(graph, "overview", index=index_graph(graph))
+    page = tmp_path / "overview.html"
+    page.write_text(render_page(g), encoding="utf-8")
+    open_page(driver, page)
+    return g
+
+
 def settle(driver: Any) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -251,11 +260,7 @@ def filtered(
 def test_overview_page_in_the_browser(browser: Any, graph: Graph, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 
-    idx = index_graph(graph)
-    g = project(graph, "overview", index=idx)
-    page = tmp_path / "overview.html"
-    page.write_text(render_page(g), encoding="utf-8")
-    open_page(browser, page)
+    g = open_overview(browser, graph, tmp_path)
     assert console_errors(browser) == []
     assert (
         browser.execute_script("return performance.getEntriesByType('resource').length") == 0
@@ -468,11 +473,7 @@ def test_search_reveals_hidden_types(browser: Any, graph: Graph, tmp_path: Path)
     """Authors start hidden; searching "Billinge" finds and shows them with their papers."""
     from selenium.webdriver.common.by import By
 
-    idx = index_graph(graph)
-    g = project(graph, "overview", index=idx)
-    page = tmp_path / "overview.html"
-    page.write_text(render_page(g), encoding="utf-8")
-    open_page(browser, page)
+    g = open_overview(browser, graph, tmp_path)
     assert "author" in DEFAULT_HIDDEN["overview"]
     first = shown(g, set(DEFAULT_HIDDEN["overview"]))
     browser.find_element(By.ID, "mlc-search").send_keys("Billinge")

@@ -16,6 +16,7 @@ from mlcryst.cli.options import (
     collection_option,
     data_option,
     graph_option,
+    out_dir_option,
     result_format_option,
     shapes_option,
     store_choice,
@@ -40,14 +41,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option(
-    "--out",
-    "out_dir",
-    default="dist",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder.",
-)
+@out_dir_option("dist", "Output folder.")
 @data_option
 @base_option
 @click.option(

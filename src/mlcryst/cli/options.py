@@ -41,6 +41,18 @@ AUTO_HELP = (
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def out_dir_option(default: str, help: str) -> Callable[[F], F]:
+    """``--out FOLDER``: where a command writes its set of files (``out_dir``)."""
+    return click.option(
+        "--out",
+        "out_dir",
+        default=default,
+        show_default=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help=help,
+    )
+
+
 def store_choice(default: str = "auto", why: str = "") -> Callable[[F], F]:
     """``--store``, its choices from the registry; ``why`` explains a default other than auto."""
     return click.option(

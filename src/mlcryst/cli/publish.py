@@ -13,6 +13,7 @@ from mlcryst.cli.options import (
     collection_option,
     data_option,
     graph_option,
+    out_dir_option,
     store_option,
 )
 
@@ -21,14 +22,7 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.option(
-    "--out",
-    "out_dir",
-    default="site",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (replaced as a whole).",
-)
+@out_dir_option("site", "Output folder (replaced as a whole).")
 @data_option
 @graph_option
 @base_option
@@ -131,13 +125,8 @@ def serve(
 
 @click.command()
 @click.argument("version")
-@click.option(
-    "--out",
-    "out_dir",
-    default="releases",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The folder of releases; this one is written to OUT/VERSION (never overwritten).",
+@out_dir_option(
+    "releases", "The folder of releases; this one is written to OUT/VERSION (never overwritten)."
 )
 @data_option
 @base_option

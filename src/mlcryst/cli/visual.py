@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from mlcryst.cli.options import collection_option, data_option, graph_option, store_option
+from mlcryst.cli.options import (
+    collection_option,
+    data_option,
+    graph_option,
+    out_dir_option,
+    store_option,
+)
 
 if TYPE_CHECKING:
     from mlcryst.collection import Collection
@@ -241,14 +247,7 @@ def stats(
 @graph_option
 @data_option
 @store_option
-@click.option(
-    "--out",
-    "out_dir",
-    default="dist/figures",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder.",
-)
+@out_dir_option("dist/figures", "Output folder.")
 @click.option(
     "--format",
     "formats",
