@@ -135,12 +135,9 @@ def data_rewrites(data: bytes, fmt: ox.RdfFormat, base_iri: str | None = None) -
         return literal_rewrites(_ntriples_literals(data))
     try:
         return rewrites(ox.parse(data, format=fmt, base_iri=base_iri))
-    except (
-        SyntaxError,
-        ValueError,
-        MemoryError,
-    ) as exc:  # read by the store, but not by the streaming
-        # parser (a token over its 16 MiB buffer): the literals are taken as rewritten
+    # read by the store, but not by the streaming parser (a token over its 16 MiB buffer):
+    # the literals are taken as rewritten
+    except (SyntaxError, ValueError, MemoryError) as exc:
         return [_unchecked(f"the file's literals ({str(exc).split(chr(10))[0]})")]
 
 
