@@ -415,3 +415,28 @@ def test_oxigraph_failures_become_output_errors(failure: BaseException) -> None:
     # what is not a parser's failure goes through
     with pytest.raises(KeyboardInterrupt), oxigraph_errors("g.ttl", "Turtle"):
         raise KeyboardInterrupt
+
+
+# --- the UTF-8 check works piece by piece: its verdict and position are the whole text's ---
+
+
+@pytest.mark.parametrize("bad", [b"\xff", b"\xe2\x82", b"\xc3", b"\xf0\x9f\x98"])
+@pytest.mark.parametrize("offset", [-3, -2, -1, 0, 1, 2])
+def test_utf8_errors_found_where_a_whole_decode_finds_them(bad: bytes, offset: int) -> None:
+    from mlcryst.errors import OutputError
+    from mlcryst.stores.files import _CHUNK, check_encoding
+
+    head = "é\n".encode() * (_CHUNK // 3) + "🙂".encode()  # crosses the piece boundary
+    head += b"a" * max(0, _CHUNK + offset - len(head))
+    for data in (head + bad + b"xyz", head + bad):  # in the middle, and cut off at the end
+        with pytest.raises(UnicodeDecodeError) as whole:
+            data.decode("utf-8")
+        pos = whole.value.start
+        line = data.count(b"\n", 0, pos) + 1
+        column = len(data[data.rfind(b"\n", 0, pos) + 1 : pos].decode()) + 1
+        with pytest.raises(OutputError) as found:
+            check_encoding(data, Path("g.nt"))
+        assert f"g.nt:{line}:{column}: not valid UTF-8 (byte 0x{data[pos]:02x})" in str(
+            found.value
+        )
+    check_encoding(head, Path("g.nt"))  # valid across the boundary

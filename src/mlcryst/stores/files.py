@@ -36,6 +36,7 @@ the one graph mlcryst works on, on both stores.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import errno
 import json
@@ -153,7 +154,8 @@ def read_bytes(path: Path, limit: int) -> bytes:
     """The bytes of the regular file ``path``, at most ``limit`` of them (else OutputError).
 
     Opened non-blocking (a FIFO swapped in after :func:`check_path` cannot hang the read) and
-    checked again on the open descriptor.
+    checked again on the open descriptor. A file that does not change while it is read is
+    read in one call into one buffer (no second copy of a large file).
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
@@ -166,15 +168,16 @@ def read_bytes(path: Path, limit: int) -> bytes:
             raise OutputError(f"{path}: is {_kind(mode)}, not a regular graph file")
         chunks: list[bytes] = []
         total = 0
+        first = min(os.fstat(fd).st_size, limit) + 1  # the whole file, if it stays the same
         while True:
             try:
-                chunk = os.read(fd, _CHUNK)
+                chunk = os.read(fd, _CHUNK if chunks else first)
             except OSError as exc:
                 if exc.errno in (errno.EAGAIN, errno.EWOULDBLOCK):
                     raise OutputError(f"{path}: the graph file cannot be read now") from exc
                 raise OutputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
             if not chunk:
-                return b"".join(chunks)
+                return chunks[0] if len(chunks) == 1 else b"".join(chunks)
             total += len(chunk)
             if total > limit:
                 raise _too_big(path, limit)
@@ -210,12 +213,19 @@ def check_encoding(data: bytes, path: Path) -> bytes:
             f"{path}:{line}:{col}: a NUL byte{hint}; graph files are UTF-8 text "
             "(write \\u0000 inside a literal)"
         )
+    # validated piece by piece: decoding the whole file at once would hold a text of up to
+    # four times its size
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
     try:
-        data.decode("utf-8")
+        for start in range(0, len(data), _CHUNK):
+            piece = view[start : start + _CHUNK]
+            decoder.decode(piece, final=start + _CHUNK >= len(data))
     except UnicodeDecodeError as exc:
-        line, col = _where(data, exc.start)
+        pos = start + exc.start - (len(exc.object) - len(piece))  # bytes held from before
+        line, col = _where(data, pos)
         raise OutputError(
-            f"{path}:{line}:{col}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
+            f"{path}:{line}:{col}: not valid UTF-8 (byte 0x{data[pos]:02x}); "
             "graph files must be UTF-8"
         ) from None
     return data
@@ -577,7 +587,7 @@ def _parse_rdflib(path: Path, fmt: GraphFormat, limit: int, depth: int) -> Any:
         text = re.sub(r"^at line \d+ of <[^>]*>:\s*", "", str(exc)).split("\n")[0]
         where = f"{exc.lines + 1}:" if isinstance(exc.lines, int) else ""
         raise OutputError(f"{path}:{where} not valid {fmt.label}: {text}") from None
-    except OutputError:
+    except (OutputError, MemoryError):  # the memory limit is the bounded child's to report
         raise
     except Exception as exc:  # rdflib's parsers raise many types: report them uniformly
         where = _ox_position(data, fmt)
