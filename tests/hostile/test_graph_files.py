@@ -436,7 +436,5 @@ def test_utf8_errors_found_where_a_whole_decode_finds_them(bad: bytes, offset: i
         column = len(data[data.rfind(b"\n", 0, pos) + 1 : pos].decode()) + 1
         with pytest.raises(OutputError) as found:
             check_encoding(data, Path("g.nt"))
-        assert f"g.nt:{line}:{column}: not valid UTF-8 (byte 0x{data[pos]:02x})" in str(
-            found.value
-        )
+        assert f"g.nt:{line}:{column}: not valid UTF-8 (byte 0x{data[pos]:02x})" in str(found.value)
     check_encoding(head, Path("g.nt"))  # valid across the boundary
