@@ -16,7 +16,8 @@ from mlcryst.publish.release import check_version, previous_release, write_relea
 
 from .rdfcompare import isomorphic
 
-pytestmark = pytest.mark.slow
+# one worker builds the releases (a module fixture is built again on each worker)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("release")]
 
 GRAPHS = {
     "mlcryst.ttl": "turtle",

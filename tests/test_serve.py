@@ -37,7 +37,8 @@ from .servers import free_port, result_rows
 from .sitecheck import own_triples
 from .test_viz_page import start_chromium
 
-pytestmark = [pytest.mark.server, pytest.mark.slow]
+# one worker builds the graph and starts the servers (module fixtures are per worker)
+pytestmark = [pytest.mark.server, pytest.mark.slow, pytest.mark.xdist_group("serve")]
 
 MLCRYST = str(Path(sys.executable).parent / "mlcryst")
 QUERIES = list_queries()

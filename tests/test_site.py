@@ -17,6 +17,9 @@ from mlcryst.publish.site import write_site
 from .rdfcompare import isomorphic
 from .sitecheck import BASE, RDF_SUFFIXES, document_of, kinds, minted, own_triples, read
 
+# one worker builds the site (a module fixture is built again on each worker)
+pytestmark = pytest.mark.xdist_group("site")
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
