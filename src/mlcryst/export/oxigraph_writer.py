@@ -1,12 +1,12 @@
 """Serialise a ``pyoxigraph.Store`` deterministically, fast and without holding it twice.
 
 * N-Triples are canonical and byte-identical to :func:`mlcryst.export.rdflib_writer.serialize`:
-  Oxigraph
-  dumps the graph, and Python only touches what differs from rdflib's form: the lines with
-  blank nodes (relabelled by the rule of :func:`mlcryst.export.rdflib_writer.canonical`: a hash of
-  the
-  parent and the property leading to the node) and the rare literals whose escapes differ;
-  then the lines are sorted.
+  Oxigraph dumps the graph, and Python only touches what differs from rdflib's form: the
+  lines with blank nodes (relabelled by the rule of
+  :func:`mlcryst.export.rdflib_writer.canonical`: a hash of the parent and the property
+  leading to the node) and the rare literals whose escapes differ; then the lines are sorted,
+  in runs spilled to scratch files and merged when the graph is large
+  (:func:`write_canonical`), so no list of all its lines is ever held.
 * Turtle, JSON-LD and RDF/XML are the same graph in Oxigraph's layout: its serialisers read
   the sorted canonical N-Triples, so the statements come out in that order with the same
   blank-node labels, under mlcryst's prefixes.
@@ -25,15 +25,20 @@ _:b89875f1467aa82c8c6dd <urn:q> "b" .
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import gc
 import hashlib
+import heapq
+import io
+import itertools
 import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -83,20 +88,17 @@ def _as_rdflib_writes(line: bytes) -> bytes:
     return text.encode("utf-8")
 
 
-def _dump_lines(store: ox.Store, scratch: Path | None = None) -> list[bytes]:
-    """The default graph as Oxigraph's N-Triples lines (each with its ``\\n``), in its order.
-
-    The dump goes through a temporary file (in ``scratch``, default the temporary folder), so
-    that the whole text and its lines are never in memory together.
-    """
+def _dump(store: ox.Store, scratch: Path | None) -> Path:
+    """The default graph dumped by Oxigraph as N-Triples into a temporary file in ``scratch``
+    (default: the temporary folder); the caller removes it."""
     fd, tmp = tempfile.mkstemp(prefix=".mlcryst-dump-", suffix=".nt", dir=scratch)
     os.close(fd)
     try:
         store.dump(tmp, format=NT, from_graph=ox.DefaultGraph())
-        with open(tmp, "rb") as fh:
-            return fh.readlines()
-    finally:
+    except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
 
 
 def _canonical_names(parents: dict[bytes, tuple[bytes, bytes]]) -> dict[bytes, bytes] | None:
@@ -135,65 +137,161 @@ def _canonical_names(parents: dict[bytes, tuple[bytes, bytes]]) -> dict[bytes, b
     return names
 
 
-def canonical_lines(store: ox.Store, scratch: Path | None = None) -> list[bytes]:
-    """The store's default graph as canonical N-Triples lines, each ending in ``\\n``, sorted:
-    joined, the bytes of :func:`mlcryst.export.rdflib_writer.serialize` (format "nt") of the same
-    graph.
+_NOT_A_TREE = (
+    "the graph has blank nodes that are not tree-shaped: export it with "
+    "--store rdflib (general canonicalisation)"
+)
+
+
+def _blocks(path: Path, size: int) -> Iterator[list[bytes]]:
+    """The lines of a file, about ``size`` bytes of them at a time (read in C, not line by
+    line in Python)."""
+    with open(path, "rb") as fh:
+        while block := fh.readlines(size):
+            yield block
+
+
+def _add_parents(
+    lines: list[bytes], parents: dict[bytes, tuple[bytes, bytes]], predicates: dict[bytes, bytes]
+) -> None:
+    """Note the parent (subject and predicate) of each blank object in ``lines`` (lines with
+    a blank node, as rdflib writes them); OutputError when a node has two parents."""
+    for line in lines:
+        s, p, rest = line.split(b" ", 2)
+        if rest[:2] != b"_:":
+            continue  # a blank subject (named from its parent), or "_:" in a literal
+        label = rest[2:-3]  # "_:label .\n"
+        if label in parents:
+            raise OutputError(_NOT_A_TREE)  # the object of two triples
+        parents[label] = (s, predicates.setdefault(p, p))
+
+
+def _relabel(line: bytes, names: dict[bytes, bytes]) -> bytes:
+    """A line with a blank node (as rdflib writes it) with the canonical labels."""
+    s, p, rest = line.split(b" ", 2)
+    try:
+        if s[:2] == b"_:":
+            s = b"_:" + names[s[2:]]
+        if rest[:2] == b"_:":
+            rest = b"_:%s .\n" % names[rest[2:-3]]
+    except KeyError:  # a blank subject that hangs off nothing
+        raise OutputError(_NOT_A_TREE) from None
+    return b"%s %s %s" % (s, p, rest)
+
+
+#: bytes of lines sorted in memory at a time: a larger graph is sorted in runs, each written
+#: to a scratch file, and the runs merged as they are written out
+SORT_BYTES = 128 * 2**20
+#: bytes of lines read from a scratch file at a time
+READ_BYTES = 8 * 2**20
+#: lines written to a file at a time
+WRITE_LINES = 100_000
+
+
+def _write_lines(out: BinaryIO, lines: Iterable[bytes]) -> int:
+    """Write ``lines`` in blocks of :data:`WRITE_LINES`; how many bytes."""
+    written = 0
+    if isinstance(lines, list):
+        for start in range(0, len(lines), WRITE_LINES):
+            written += out.write(b"".join(lines[start : start + WRITE_LINES]))
+        return written
+    source = iter(lines)
+    while block := list(itertools.islice(source, WRITE_LINES)):
+        written += out.write(b"".join(block))
+    return written
+
+
+def write_canonical(
+    store: ox.Store, out: BinaryIO, scratch: Path | None = None, sort_bytes: int = SORT_BYTES
+) -> int:
+    """Write the store's default graph to ``out`` as canonical N-Triples: the bytes of
+    :func:`mlcryst.export.rdflib_writer.serialize` (format "nt") of the same graph. Returns how
+    many bytes were written (0 for an empty graph).
+
+    Streams: Oxigraph dumps the graph into a scratch file in ``scratch`` (default: the
+    temporary folder), read back a block at a time. The lines without a blank node go into
+    runs of about ``sort_bytes``, each sorted and spilled to a scratch file; the lines with
+    one are put aside (spilled to scratch files too when they grow) while their parents are
+    noted, and relabelled into runs once every blank node has its name. The runs are merged
+    as they are written. So memory holds one run and the blank nodes' names, never the whole
+    graph's lines, whatever its size.
 
     Raises :class:`OutputError` when the blank nodes are not tree-shaped (the rdflib store's
-    general canonicalisation handles those). The dump's scratch file goes in ``scratch``
-    (default: the temporary folder).
+    general canonicalisation handles those).
     """
     collecting = gc.isenabled()
     gc.disable()  # millions of small objects, none cyclic: the collector would only rescan
+    dump = _dump(store, scratch)
+    scratch_files = [dump]
+    runs: list[Path] = []
+    run: list[bytes] = []
+    size = 0
+
+    def add(lines: list[bytes]) -> None:
+        nonlocal run, size
+        run += lines
+        size += sum(map(len, lines))
+        if size >= sort_bytes:
+            run.sort()  # with or without the newline: no line is a prefix of another
+            runs.append(_spill(run, scratch))
+            scratch_files.append(runs[-1])
+            run, size = [], 0
+
     try:
-        return _canonical_lines(store, scratch)
+        parents: dict[bytes, tuple[bytes, bytes]] = {}
+        predicates: dict[bytes, bytes] = {}  # one object per predicate, not one per line
+        aside: list[bytes] = []  # the lines with a blank node, spilled when they grow
+        aside_bytes = 0
+        spilled: list[Path] = []
+        for block in _blocks(dump, min(sort_bytes, READ_BYTES)):
+            for i in [i for i, line in enumerate(block) if b"\\" in line]:
+                block[i] = _as_rdflib_writes(block[i])  # an escape: make sure it is rdflib's
+            with_blank = [line for line in block if b"_:" in line]
+            if with_blank:
+                _add_parents(with_blank, parents, predicates)
+                aside += with_blank
+                aside_bytes += sum(map(len, with_blank))
+                if aside_bytes >= sort_bytes:
+                    spilled.append(_spill(aside, scratch))
+                    scratch_files.append(spilled[-1])
+                    aside, aside_bytes = [], 0
+                block = [line for line in block if b"_:" not in line]
+            add(block)
+        names = _canonical_names(parents)
+        if names is None:
+            raise OutputError(_NOT_A_TREE)
+        del parents, predicates
+        for path in spilled:
+            for block in _blocks(path, min(sort_bytes, READ_BYTES)):
+                add([_relabel(line, names) for line in block])
+        add([_relabel(line, names) for line in aside])
+        del aside
+        run.sort()
+        if not runs:
+            return _write_lines(out, run)
+        runs.append(_spill(run, scratch))
+        scratch_files.append(runs[-1])
+        run = []
+        with contextlib.ExitStack() as files:
+            opened = [files.enter_context(open(r, "rb", buffering=2**20)) for r in runs]
+            return _write_lines(out, heapq.merge(*opened))
     finally:
+        for f in scratch_files:
+            f.unlink(missing_ok=True)
         if collecting:
             gc.enable()
 
 
-def _canonical_lines(store: ox.Store, scratch: Path | None) -> list[bytes]:
-    lines = _dump_lines(store, scratch)
-    parents: dict[bytes, tuple[bytes, bytes]] = {}
-    predicates: dict[bytes, bytes] = {}  # one object per predicate, not one per line
-    rows: list[int] = []
-    shared = False
-    for i, line in enumerate(lines):
-        if b"\\" in line:  # an escape in a literal: make sure it is rdflib's
-            line = lines[i] = _as_rdflib_writes(line)
-        if b"_:" not in line:
-            continue
-        s, p, rest = line.split(b" ", 2)
-        if rest[:2] != b"_:":
-            if s[:2] == b"_:":
-                rows.append(i)
-            continue  # (or "_:" inside a literal)
-        rows.append(i)
-        label = rest[2:-3]  # "_:label .\n"
-        if label in parents:
-            shared = True  # the object of two triples: not a tree
-            break
-        parents[label] = (s, predicates.setdefault(p, p))
-    names = None if shared else _canonical_names(parents)
-    del parents, predicates
+def _spill(lines: list[bytes], scratch: Path | None) -> Path:
+    """A sorted run written to a scratch file."""
+    fd, tmp = tempfile.mkstemp(prefix=".mlcryst-run-", suffix=".nt", dir=scratch)
     try:
-        if names is None:
-            raise KeyError
-        for i in rows:
-            s, p, rest = lines[i].split(b" ", 2)
-            if s[:2] == b"_:":
-                s = b"_:" + names[s[2:]]  # KeyError: a blank subject that hangs off nothing
-            if rest[:2] == b"_:":
-                rest = b"_:%s .\n" % names[rest[2:-3]]
-            lines[i] = b"%s %s %s" % (s, p, rest)
-    except KeyError:
-        raise OutputError(
-            "the graph has blank nodes that are not tree-shaped: export it with "
-            "--store rdflib (general canonicalisation)"
-        ) from None
-    lines.sort()  # with or without the newline: no line is a prefix of another
-    return lines
+        with os.fdopen(fd, "wb") as fh:
+            _write_lines(fh, lines)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
 
 
 def _from_ntriples(source: bytes | Path, fmt: str, output: Path | None = None) -> bytes | None:
@@ -223,7 +321,8 @@ def serialize_all(store: ox.Store, formats: tuple[str, ...]) -> dict[str, bytes]
     """:func:`serialize` in several formats, canonicalising and sorting once (all in memory:
     for large graphs :func:`write_outputs` streams to files instead)."""
     check_formats(formats)
-    nt = b"".join(canonical_lines(store)) or b"\n"
+    buffer = io.BytesIO()
+    nt = buffer.getvalue() if write_canonical(store, buffer) else b"\n"
     out: dict[str, bytes] = {}
     for fmt in formats:
         data = nt if fmt == "nt" else _from_ntriples(nt, fmt)
@@ -286,8 +385,6 @@ class _Staged:
 
 #: canonical N-Triples from this size up are re-serialised in parallel worker processes
 PARALLEL_BYTES = 32 * 2**20
-#: lines written to a file at a time
-WRITE_LINES = 100_000
 
 
 def _cores() -> int:
@@ -369,12 +466,10 @@ def write_files(
         nt = staged.new(
             targets["nt"] if "nt" in targets else next(iter(targets.values())).with_suffix(".nt")
         )
-        # the scratch dump beside the outputs: inside an OutputSet it goes with the staging
-        lines = canonical_lines(store, nt.parent) or [b"\n"]
+        # the scratch files beside the outputs: inside an OutputSet they go with the staging
         with open(nt, "wb") as fh:
-            for start in range(0, len(lines), WRITE_LINES):
-                fh.write(b"".join(lines[start : start + WRITE_LINES]))
-        del lines
+            if not write_canonical(store, fh, nt.parent):
+                fh.write(b"\n")  # an empty graph: one empty line, as rdflib writes it
         _serialise_all(nt, [(f, staged.new(t)) for f, t in targets.items() if f != "nt"])
         for path, data in (extra or {}).items():
             staged.new(path).write_bytes(data)
