@@ -32,12 +32,12 @@ def start(profile: Path) -> Any:
     return start_chromium(profile)
 
 
-def measure(driver: Any, page: Path, shots: Path) -> dict[str, Any]:
+def measure(driver: Any, page: Path, shots: Path, wait: float = 300) -> dict[str, Any]:
     from selenium.webdriver.support.ui import WebDriverWait
 
     start_at = time.perf_counter()
     driver.get(page.resolve().as_uri())
-    WebDriverWait(driver, 300, poll_frequency=0.05).until(
+    WebDriverWait(driver, wait, poll_frequency=0.05).until(
         lambda d: d.execute_script("return !!(window.mlcryst && window.mlcryst.ready)")
     )
     ready = time.perf_counter() - start_at
@@ -77,12 +77,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("pages", nargs="+", type=Path)
     parser.add_argument("--shots", type=Path, default=Path("."))
+    parser.add_argument("--wait", type=float, default=300, help="seconds to wait for ready")
     args = parser.parse_args()
     args.shots.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as profile:
         driver = start(Path(profile))
         try:
-            rows = [measure(driver, page, args.shots) for page in args.pages]
+            rows = [measure(driver, page, args.shots, args.wait) for page in args.pages]
         finally:
             driver.quit()
     print("| page | MB | nodes | edges | ready, s | drill-down, s | listed | errors | screenshot |")
