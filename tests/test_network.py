@@ -169,6 +169,23 @@ def test_exports_read_back(views: dict[str, nx.Graph], tmp_path: Path, fmt: str)
     assert network_bytes(g, fmt) == path.read_bytes()  # deterministic
 
 
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_a_network_that_fails_while_written_leaves_the_old_file(
+    views: dict[str, nx.Graph], tmp_path: Path, fmt: str
+) -> None:
+    """GraphML is streamed to the file: a writer that fails part-way (here on an attribute
+    GraphML and GEXF cannot hold) leaves the previous file as it was and no temporary file."""
+    path = tmp_path / f"papers.{fmt}"
+    write_network(views["papers"], path)
+    before = path.read_bytes()
+    bad = views["papers"].copy()
+    bad.add_node("urn:x:broken", kind="paper", label="broken", extra={"a", "b"})
+    with pytest.raises(TypeError, match="not"):
+        write_network(bad, path)
+    assert path.read_bytes() == before
+    assert sorted(f.name for f in tmp_path.iterdir()) == [path.name]
+
+
 def test_network_command(tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "co.gexf"

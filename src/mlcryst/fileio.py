@@ -62,6 +62,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 from mlcryst.errors import OutputError
 
@@ -75,6 +76,25 @@ _AT_FDCWD = -100
 
 def write_atomic(path: Path | str, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new, never half."""
+    with atomic_file(path) as fh:
+        fh.write(data)
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path | str) -> Iterator[BinaryIO]:
+    """A binary file to write ``path`` through, streamed: what is written goes to a temporary
+    file in the same folder, synced and renamed over ``path`` when the block ends without an
+    exception; on an exception (or Ctrl-C) it is removed and ``path`` is untouched. An OSError
+    while writing (a full disk) is an :class:`~mlcryst.errors.OutputError` naming ``path``.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
+    >>> with atomic_file(p) as fh:
+    ...     _ = fh.write(b"one, ")
+    ...     _ = fh.write(b"two")
+    >>> p.read_bytes()
+    b'one, two'
+    """
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -83,7 +103,7 @@ def write_atomic(path: Path | str, data: bytes) -> None:
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files

@@ -205,7 +205,9 @@ def coauthor_view(idx: Index) -> nx.Graph:
     """People who wrote papers; an edge per pair of co-authors, ``weight`` = joint papers."""
     g = _new_graph("coauthors", "Co-authorship network")
     counts = _paper_counts(idx)
-    joint: dict[tuple[URIRef, URIRef], list[str]] = defaultdict(list)
+    # pairs keyed by IRI strings: sorting strings is C code, sorting URIRefs calls
+    # Identifier.__lt__ (same order) 2 million times at 100,000 papers
+    joint: dict[tuple[str, str], list[str]] = defaultdict(list)
     years: dict[URIRef, list[int]] = defaultdict(list)
     for p in idx.papers.values():
         for a in p.authors:
@@ -218,12 +220,10 @@ def coauthor_view(idx: Index) -> nx.Graph:
                     {"first_year": min(years[a]), "last_year": max(years[a])} if years[a] else {}
                 )
                 _add_other(g, idx, a, papers=counts[a], **extra)
-        for a, b in combinations(sorted(set(p.authors)), 2):
-            joint[a, b].append(p.label)
-    for (a, b), labels in sorted(joint.items()):
-        g.add_edge(
-            str(a), str(b), relation="coauthor", weight=len(labels), papers="; ".join(labels)
-        )
+        for one, other in combinations(sorted({str(a) for a in p.authors}), 2):
+            joint[one, other].append(p.label)
+    for (one, other), labels in sorted(joint.items()):
+        g.add_edge(one, other, relation="coauthor", weight=len(labels), papers="; ".join(labels))
     return g
 
 
