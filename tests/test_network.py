@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from itertools import combinations, pairwise
 from pathlib import Path
@@ -17,6 +18,7 @@ from mlcryst.builder.tagging import tag_dataset, vocabulary_from_graph
 from mlcryst.cli.main import main
 from mlcryst.errors import QueryError
 from mlcryst.load.records import Dataset
+from mlcryst.visual.graphml import write_graphml
 from mlcryst.visual.network import (
     VIEWS,
     index_graph,
@@ -167,6 +169,52 @@ def test_exports_read_back(views: dict[str, nx.Graph], tmp_path: Path, fmt: str)
     node = back.nodes[MLM + "convolutional-neural-network"]
     assert node["kind"] == "method" and node["label"] == "convolutional neural network"
     assert network_bytes(g, fmt) == path.read_bytes()  # deterministic
+
+
+def _networkx_graphml(g: nx.Graph) -> bytes:
+    buf = io.BytesIO()
+    nx.write_graphml_lxml(g, buf, encoding="utf-8", prettyprint=True)
+    return buf.getvalue()
+
+
+def _our_graphml(g: nx.Graph) -> bytes:
+    buf = io.BytesIO()
+    write_graphml(g, buf)
+    return buf.getvalue()
+
+
+def test_graphml_is_the_bytes_networkx_writes(views: dict[str, nx.Graph]) -> None:
+    """Every view of the collection, as the streaming writer writes it and as networkx's
+    (lxml) writer does: the same bytes."""
+    for name, g in views.items():
+        assert _our_graphml(g) == _networkx_graphml(g), name
+
+
+def test_graphml_escapes_and_types_as_networkx_does() -> None:
+    awkward = "a & b < c > \"d\" 'e' \r\n\t é 😀 ]]>"
+    g = nx.DiGraph(view=awkward, id="g&1")
+    g.add_node(awkward, label=awkward, papers=3, share=0.5, grouped=True)
+    g.add_node("alone")
+    g.add_edge(awkward, "alone", relation="coauthor", weight=2, papers=awkward)
+    g.add_edge("alone", "other")
+    g.add_node("mixed", year=1999)
+    g.add_node("mixed too", year="unknown")  # two keys named year: long and string
+    assert _our_graphml(g) == _networkx_graphml(g)
+    assert _our_graphml(nx.Graph()) == _networkx_graphml(nx.Graph())
+    back = nx.read_graphml(io.BytesIO(_our_graphml(g)))
+    assert back.nodes[awkward]["label"] == awkward and back.nodes[awkward]["papers"] == 3
+
+
+@pytest.mark.parametrize(
+    ("value", "error"), [("x\x00y", ValueError), ("x\x0by", ValueError), ({"a"}, TypeError)]
+)
+def test_graphml_refuses_what_networkx_refuses(value: object, error: type[Exception]) -> None:
+    g = nx.Graph()
+    g.add_node("a", label=value)
+    with pytest.raises(error):
+        _networkx_graphml(g)
+    with pytest.raises(error):
+        _our_graphml(g)
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])

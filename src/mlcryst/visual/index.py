@@ -111,16 +111,22 @@ def _english(value: Node) -> bool:
     )
 
 
-def _first_by_predicate(graph: GraphView, predicates: Iterable[URIRef]) -> dict[Node, str]:
-    """subject -> text of the first (by predicate order, then sorted) English literal."""
+def _first_english(graph: GraphView, pred: URIRef) -> dict[Node, str]:
+    """subject -> text of its first (sorted) English literal of ``pred``."""
+    found: dict[Node, str] = {}
+    for s, o in graph.subject_objects(pred):
+        if _english(o):
+            text = _text(o)
+            if s not in found or text < found[s]:
+                found[s] = text
+    return found
+
+
+def _first_of(*by_predicate: dict[Node, str]) -> dict[Node, str]:
+    """subject -> the text of the first of ``by_predicate`` (each from :func:`_first_english`)
+    that has one."""
     out: dict[Node, str] = {}
-    for pred in reversed(list(predicates)):
-        found: dict[Node, str] = {}
-        for s, o in graph.subject_objects(pred):
-            if _english(o):
-                text = _text(o)
-                if s not in found or text < found[s]:
-                    found[s] = text
+    for found in reversed(by_predicate):
         out.update(found)
     return out
 
@@ -155,9 +161,11 @@ def _closure(start: URIRef, broader: dict[Node, list[URIRef]]) -> frozenset[URIR
 
 def index_graph(graph: GraphView) -> Index:
     """Read papers, concepts, people and labels from ``graph`` (one pass per predicate)."""
-    labels = _first_by_predicate(graph, (SKOS.prefLabel, RDFS.label, FOAF.name, DCTERMS.title))
-    titles = _first_by_predicate(graph, (DCTERMS.title,))
-    names = _first_by_predicate(graph, (FOAF.name,))
+    titles = _first_english(graph, DCTERMS.title)  # each predicate read once
+    names = _first_english(graph, FOAF.name)
+    labels = _first_of(
+        _first_english(graph, SKOS.prefLabel), _first_english(graph, RDFS.label), names, titles
+    )
     kinds: dict[Node, str] = {}
     for cls, kind in (
         (FOAF.Person, "author"),
@@ -169,14 +177,14 @@ def index_graph(graph: GraphView) -> Index:
     ):
         for s in graph.subjects(RDF.type, cls):
             kinds.setdefault(s, kind)
-    short_titles = _first_by_predicate(graph, (FABIO.hasShortTitle,))
+    short_titles = _first_english(graph, FABIO.hasShortTitle)
     for s, text in short_titles.items():
         if kinds.get(s) == "journal":
             labels[s] = text  # "Acta Cryst. A" reads better than the full title
 
     broader = _multi(graph, SKOS.broader)
     in_scheme = _multi(graph, SKOS.inScheme)
-    definitions = _first_by_predicate(graph, (SKOS.definition,))
+    definitions = _first_english(graph, SKOS.definition)
     members = _multi(graph, SKOS.member)
     alt: dict[Node, list[str]] = defaultdict(list)
     for s, o in graph.subject_objects(SKOS.altLabel):
@@ -239,8 +247,8 @@ def index_graph(graph: GraphView) -> Index:
     creators = _multi(graph, DCTERMS.creator)
     part_of = _multi(graph, DCTERMS.isPartOf)
     years = {s: _year(o) for s, o in graph.subject_objects(FABIO.hasPublicationYear)}
-    citations = _first_by_predicate(graph, (DCTERMS.bibliographicCitation,))
-    dois = _first_by_predicate(graph, (PRISM.doi,))
+    citations = _first_english(graph, DCTERMS.bibliographicCitation)
+    dois = _first_english(graph, PRISM.doi)
     author_lists = dict(graph.subject_objects(BIBO.authorList))
     list_cells = _list_cells(graph) if author_lists else ({}, {})
     subjects = set(graph.subjects(MLC.problemStatement)) | set(uses) | set(addresses)
