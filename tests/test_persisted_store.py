@@ -155,6 +155,27 @@ def test_build_leaves_the_store_query_opens(
     assert _stores(xdg) == stores
 
 
+def test_an_oxigraph_build_hands_over_to_the_persisted_store(
+    xdg: Path, tmp_path: Path, data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An Oxigraph build releases its in-memory store before the on-disk one is loaded from
+    the N-Triples it wrote: the report then holds the persisted store, the same graph."""
+    report = build(tmp_path / "out", data_dir=data_copy, visuals=False, store="oxigraph")
+    stores = _stores(xdg)
+    assert len(stores) == 1
+    assert isinstance(report.graph, OxigraphStore) and len(report.graph) == report.triples
+    with pytest.raises(RuntimeError, match="read-write"):  # on disk, read-only: the persisted one
+        report.graph.store.add(
+            ox.Quad(ox.NamedNode("urn:c"), ox.NamedNode("urn:p"), ox.Literal("z"))
+        )
+    nt = (tmp_path / "out" / "mlcryst.nt").read_bytes()
+    assert report.graph.serialize("nt") == nt  # canonical N-Triples: the file written
+    monkeypatch.setenv("MLCRYST_NO_CACHE", "1")
+    kept = build(tmp_path / "out2", data_dir=data_copy, visuals=False, store="oxigraph")
+    kept.graph.store.add(ox.Quad(ox.NamedNode("urn:c"), ox.NamedNode("urn:p"), ox.Literal("z")))
+    assert _stores(xdg) == stores
+
+
 def test_same_answers_on_the_persisted_store(xdg: Path) -> None:
     built = RdflibStore.from_data()
     OxigraphStore.from_data()  # builds and persists

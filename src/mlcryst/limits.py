@@ -98,3 +98,27 @@ def describe(b: Budgets | None = None) -> list[tuple[str, str, str]]:
         shown = f"{value // MiB} MB" if name.endswith("_bytes") else f"{value:g}"
         rows.append((var, name, shown))
     return rows
+
+
+def return_freed_memory() -> bool:
+    """Give the memory of what was just released back to the operating system; whether the
+    C library could.
+
+    Two things keep it otherwise. A large object can still be reachable from a reference cycle
+    (a closure of the thread pool that ran the SHACL checks holds the store until the cycle
+    collector next runs), so cycles are collected first. And glibc keeps freed small
+    allocations in its arenas: after a 100,000-paper in-memory store (millions of small
+    nodes) is released, the process would still hold its 1.5 GB under the next large step
+    (loading the on-disk store); ``malloc_trim(0)`` returns those pages. Elsewhere than glibc
+    (musl, macOS) only the collection is done, and False is returned.
+    """
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return False
+    trim.argtypes = [ctypes.c_size_t]
+    return bool(trim(0))

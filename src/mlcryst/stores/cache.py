@@ -25,7 +25,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -331,6 +331,43 @@ def persist_graph(
     37 s copying the in-memory store quad by quad)."""
     from mlcryst.stores.oxigraph_store import OxigraphStore
 
+    if ntriples is not None and ntriples.is_file():
+        return persist_file(
+            ntriples, data_dir, base, ontology_dir, graph.prefixes, list(graph.rewrites)
+        )
+
+    def fill() -> Callable[[ox.Store], None]:
+        if isinstance(graph, OxigraphStore):
+            return copy_from(graph.store)
+        return load_ntriples(data=graph.ntriples())
+
+    return _persist_keyed(data_dir, base, ontology_dir, fill, graph.prefixes, graph.rewrites)
+
+
+def persist_file(
+    ntriples: Path,
+    data_dir: Path | str | None,
+    base: str | None,
+    ontology_dir: Path | None,
+    prefixes: dict[str, str],
+    rewrites: list[Rewrite],
+) -> Path | None:
+    """:func:`persist_graph` from the N-Triples file a build just wrote, with the prefixes and
+    rewrites of its graph: the graph itself need not be held (a build releases its in-memory
+    store first, :func:`mlcryst.pipeline.build`)."""
+    return _persist_keyed(
+        data_dir, base, ontology_dir, lambda: load_ntriples(path=ntriples), prefixes, rewrites
+    )
+
+
+def _persist_keyed(
+    data_dir: Path | str | None,
+    base: str | None,
+    ontology_dir: Path | None,
+    fill: Callable[[], Callable[[ox.Store], None]],
+    prefixes: dict[str, str],
+    rewrites: Sequence[Rewrite],
+) -> Path | None:
     if not enabled():
         return None
     key = cache_key(data_dir, base, ontology_dir)
@@ -339,14 +376,7 @@ def persist_graph(
         with contextlib.suppress(OSError):
             os.utime(path / MARKER)
         return path
-    written = ntriples if ntriples is not None and ntriples.is_file() else None
-    if written is not None:
-        fill = load_ntriples(path=written)
-    elif isinstance(graph, OxigraphStore):
-        fill = copy_from(graph.store)
-    else:
-        fill = load_ntriples(data=graph.ntriples())
     try:
-        return persist(fill, path, graph.prefixes, list(graph.rewrites))
+        return persist(fill(), path, prefixes, list(rewrites))
     except (OSError, RuntimeError, ValueError):
         return None
