@@ -120,7 +120,7 @@ def _build(
     # The in-memory store is released before the on-disk one is loaded from the N-Triples
     # just written (at 100,000 papers the two held 3.7 GB together, 2.6 GB is the build's own
     # peak); the report then holds the persisted store, the same graph read-only.
-    prefixes, rewrites = graph.prefixes, list(graph.rewrites)
+    prefixes, rewrites = graph.prefixes, graph.rewrites
     del graph
     return_freed_memory()  # else the freed store stays in the process, under the next one
     path = persist_file(nt, data, base, collection.ontology_dir, prefixes, rewrites)

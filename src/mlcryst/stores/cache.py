@@ -332,9 +332,7 @@ def persist_graph(
     from mlcryst.stores.oxigraph_store import OxigraphStore
 
     if ntriples is not None and ntriples.is_file():
-        return persist_file(
-            ntriples, data_dir, base, ontology_dir, graph.prefixes, list(graph.rewrites)
-        )
+        return persist_file(ntriples, data_dir, base, ontology_dir, graph.prefixes, graph.rewrites)
 
     def fill() -> Callable[[ox.Store], None]:
         if isinstance(graph, OxigraphStore):
@@ -350,7 +348,7 @@ def persist_file(
     base: str | None,
     ontology_dir: Path | None,
     prefixes: dict[str, str],
-    rewrites: list[Rewrite],
+    rewrites: Sequence[Rewrite],
 ) -> Path | None:
     """:func:`persist_graph` from the N-Triples file a build just wrote, with the prefixes and
     rewrites of its graph: the graph itself need not be held (a build releases its in-memory

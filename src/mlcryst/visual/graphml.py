@@ -85,8 +85,8 @@ class _Keys:
             found = self.ids[name, xml_type, scope] = f"d{len(self.ids)}"
         return found
 
-    def declare(self, items: Iterable[tuple[Any, dict[str, Any]]], scope: str) -> None:
-        for _, data in items:
+    def declare(self, datas: Iterable[dict[str, Any]], scope: str) -> None:
+        for data in datas:
             for name, value in data.items():
                 self.key(str(name), value, scope)
 
@@ -142,9 +142,9 @@ def write_graphml(g: nx.Graph, fh: BinaryIO) -> None:
         k: v for k, v in g.graph.items() if k not in ("node_default", "edge_default", "id")
     }
     keys = _Keys()
-    keys.declare([(None, graph_data)], "graph")
-    keys.declare(g.nodes(data=True), "node")
-    keys.declare(((None, d) for _, _, d in g.edges(data=True)), "edge")
+    keys.declare([graph_data], "graph")
+    keys.declare((d for _, d in g.nodes(data=True)), "node")
+    keys.declare((d for _, _, d in g.edges(data=True)), "edge")
     edgedefault = "directed" if g.is_directed() else "undirected"
     graph_id = g.graph.get("id")
     opening = f'graph edgedefault="{edgedefault}"'

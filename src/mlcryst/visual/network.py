@@ -184,7 +184,7 @@ def write_network(g: nx.Graph, path: Path | str, fmt: str | None = None) -> Path
 
     GraphML is streamed to the file in blocks (:mod:`mlcryst.visual.graphml`, networkx's
     bytes): no document tree of the whole network is held (at 100,000 papers the co-author
-    network is 2 million edges, 618 MB of GraphML, and its tree took 5 GB)."""
+    network is 2 million edges, 567 MB of GraphML; an XML tree of it took 5 GB)."""
     from mlcryst.fileio import atomic_file
 
     path = Path(path)
